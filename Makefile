@@ -1,0 +1,33 @@
+# Two commands: `make run` serves the demo on the embedded default, `make test` runs the suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install migrate
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) iqama.asgi:application
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m tests.runner
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -1,0 +1,106 @@
+"""Who may see what: the one place that answers it.
+
+A user acts as a person (``user.person``) and/or as staff of sponsors (``SponsorStaff``);
+back-office staff (``is_staff``) see everything. From those the visible sets close over each
+other, so that following any field from a visible object never reaches an invisible one:
+
+- *represented* sponsors: the person's own individual sponsor record and the sponsors the
+  user is staff of;
+- visible sponsors: represented ones, plus the sponsors of the person's own permits and
+  dependencies (a worker may see who sponsors them);
+- visible people: the person, everyone a represented sponsor sponsors or holds a permit for,
+  and the individuals behind visible sponsors;
+- visible permits: the person's own and those a represented sponsor holds.
+
+Everything else answers as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from core.models import Dependent, PermitChange, Person, ResidencyPermit, Sponsor
+
+
+def is_back_office(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def _person_id(user: Any) -> int | None:
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    return Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+
+
+def represented_sponsors(user: Any) -> QuerySet[Sponsor]:
+    """Sponsors the user may act for: their own individual file and their employers' files."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Sponsor.objects.none()
+    return Sponsor.objects.filter(Q(person__user_id=user.pk) | Q(staff__user_id=user.pk))
+
+
+def _represented_ids(user: Any) -> QuerySet:
+    return represented_sponsors(user).values("pk")
+
+
+def visible_sponsors(user: Any) -> QuerySet[Sponsor]:
+    if is_back_office(user):
+        return Sponsor.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return Sponsor.objects.none()
+    own = Q(person__user_id=user.pk) | Q(staff__user_id=user.pk)
+    mine = Q(dependents__person__user_id=user.pk, dependents__ended_on__isnull=True) | Q(
+        permits__holder__user_id=user.pk
+    )
+    ids = Sponsor.objects.filter(own | mine).values("pk")
+    return Sponsor.objects.filter(pk__in=ids)
+
+
+def visible_people(user: Any) -> QuerySet[Person]:
+    if is_back_office(user):
+        return Person.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return Person.objects.none()
+    represented = _represented_ids(user)
+    ids = Person.objects.filter(
+        Q(user_id=user.pk)
+        | Q(sponsorships__sponsor__in=represented)
+        | Q(permits__sponsor__in=represented)
+        | Q(sponsor_profile__in=visible_sponsors(user).values("pk"))
+    ).values("pk")
+    return Person.objects.filter(pk__in=ids)
+
+
+def visible_dependents(user: Any) -> QuerySet[Dependent]:
+    if is_back_office(user):
+        return Dependent.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return Dependent.objects.none()
+    return Dependent.objects.filter(
+        Q(sponsor__in=_represented_ids(user)) | Q(person__user_id=user.pk)
+    )
+
+
+def visible_permits(user: Any) -> QuerySet[ResidencyPermit]:
+    if is_back_office(user):
+        return ResidencyPermit.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return ResidencyPermit.objects.none()
+    return ResidencyPermit.objects.filter(
+        Q(holder__user_id=user.pk) | Q(sponsor__in=_represented_ids(user))
+    )
+
+
+def visible_permit_changes(user: Any) -> QuerySet[PermitChange]:
+    return PermitChange.objects.filter(permit__in=visible_permits(user).values("pk"))
+
+
+def may_act_for_sponsor(user: Any, sponsor: Sponsor) -> bool:
+    """Whether the user may change the sponsor's file (add dependents, renew, pay)."""
+    return is_back_office(user) or represented_sponsors(user).filter(pk=sponsor.pk).exists()
+
+
+def person_id_of(user: Any) -> int | None:
+    return _person_id(user)

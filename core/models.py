@@ -1,0 +1,262 @@
+"""Models of the residency domain.
+
+Rules are not here: validation of a value lives in ``validators.py``, what an article allows in
+``articles.py``, who may see what in ``access.py``, and every write in ``services/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.articles import EXPIRING_WITHIN_DAYS, Article, Relation, SponsorKind
+from core.validators import validate_civil_id, validate_nationality
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+
+
+class Person(models.Model):
+    """Anyone with a civil ID: sponsors, their dependents, workers. Names as on the civil ID."""
+
+    civil_id = models.CharField(max_length=12, unique=True, validators=[validate_civil_id])
+    name_ar = models.CharField("name (Arabic)", max_length=200)
+    name_en = models.CharField("name (Latin letters)", max_length=200)
+    nationality = models.CharField(
+        max_length=3, validators=[validate_nationality], help_text="ISO 3166 alpha-3"
+    )
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    passport_number = models.CharField(max_length=20)
+    passport_expiry = models.DateField()
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["name_en"]), models.Index(fields=["name_ar"])]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.civil_id})"
+
+
+class Sponsor(models.Model):
+    """Whoever a residency depends on: an individual, a company or a government body."""
+
+    kind = models.CharField(max_length=12, choices=SponsorKind.choices)
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsor_profile",
+        help_text="Individuals only.",
+    )
+    name_ar = models.CharField("name (Arabic)", max_length=200, blank=True)
+    name_en = models.CharField("name (Latin letters)", max_length=200, blank=True)
+    commercial_registration = models.CharField(max_length=20, blank=True)
+    manpower_file_number = models.CharField(
+        "Manpower Authority file number", max_length=20, blank=True
+    )
+    monthly_salary = models.DecimalField(
+        "monthly salary (KWD)", max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="sponsor_kind_fields",
+                condition=(
+                    Q(kind=SponsorKind.INDIVIDUAL, person__isnull=False)
+                    | Q(
+                        kind=SponsorKind.COMPANY,
+                        person__isnull=True,
+                        name_en__gt="",
+                        commercial_registration__gt="",
+                        manpower_file_number__gt="",
+                    )
+                    | Q(kind=SponsorKind.GOVERNMENT, person__isnull=True, name_en__gt="")
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["commercial_registration"],
+                condition=Q(kind=SponsorKind.COMPANY),
+                name="unique_company_registration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name_en} [{self.kind}]"
+
+    @property
+    def display_name_en(self) -> str:
+        return self.person.name_en if self.person_id else self.name_en
+
+    @property
+    def display_name_ar(self) -> str:
+        return self.person.name_ar if self.person_id else self.name_ar
+
+
+class SponsorStaff(models.Model):
+    """A user who acts for a company or government body (its HR staff and their systems)."""
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sponsor_roles"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sponsor", "user"], name="unique_sponsor_staff")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.sponsor}"
+
+
+class Dependent(models.Model):
+    """A person whose residency depends on a sponsor, and in what relation."""
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="dependents")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sponsorships")
+    relation = models.CharField(max_length=20, choices=Relation.choices)
+    since = models.DateField(default=dt.date.today)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sponsor", "person"],
+                condition=Q(ended_on__isnull=True),
+                name="unique_active_dependent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.relation} of {self.sponsor}"
+
+
+class PermitStatus(models.TextChoices):
+    VALID = "valid", "Valid"
+    EXPIRING = "expiring", "Expiring"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+def permit_status_q(status: str, today: dt.date) -> Q:
+    """The filter matching permits in a status on a day; status is derived, never stale."""
+    soon = today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)
+    live = Q(cancelled_at__isnull=True)
+    return {
+        PermitStatus.VALID: live & Q(expires_on__gt=soon),
+        PermitStatus.EXPIRING: live & Q(expires_on__gte=today, expires_on__lte=soon),
+        PermitStatus.EXPIRED: live & Q(expires_on__lt=today),
+        PermitStatus.CANCELLED: Q(cancelled_at__isnull=False),
+    }[PermitStatus(status)]
+
+
+class ResidencyPermit(models.Model):
+    holder = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="permits")
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="permits")
+    article = models.PositiveSmallIntegerField(choices=Article.choices)
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["expires_on", "id"]
+        indexes = [models.Index(fields=["expires_on"]), models.Index(fields=["article"])]
+        constraints = [
+            models.CheckConstraint(
+                name="permit_expires_after_issue", condition=Q(expires_on__gt=models.F("issued_on"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Art. {self.article} permit of {self.holder_id} until {self.expires_on}"
+
+    def status_on(self, today: dt.date) -> PermitStatus:
+        if self.cancelled_at is not None:
+            return PermitStatus.CANCELLED
+        if self.expires_on < today:
+            return PermitStatus.EXPIRED
+        if self.expires_on <= today + dt.timedelta(days=EXPIRING_WITHIN_DAYS):
+            return PermitStatus.EXPIRING
+        return PermitStatus.VALID
+
+    @property
+    def status(self) -> PermitStatus:
+        return self.status_on(timezone.localdate())
+
+
+class PermitChangeKind(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    RENEWED = "renewed", "Renewed"
+    CANCELLED = "cancelled", "Cancelled"
+    SPONSOR_TRANSFERRED = "sponsor_transferred", "Sponsor transferred"
+
+
+class PermitChange(models.Model):
+    """Append-only history of a permit: what changed, when, by whom."""
+
+    permit = models.ForeignKey(ResidencyPermit, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=24, choices=PermitChangeKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    expires_on_before = models.DateField(null=True, blank=True)
+    expires_on_after = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A revocable bearer token for an integration (a company's HR system). Only a hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

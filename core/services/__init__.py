@@ -1,0 +1,1 @@
+"""Writes of the residency domain: plain functions, keyword-only, one transaction each."""

@@ -1,0 +1,81 @@
+"""Issuing, renewing and cancelling residency permits, each change kept in the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.events import announce_after_commit, permit_changed
+from core.models import (
+    PermitChange,
+    PermitChangeKind,
+    Person,
+    ResidencyPermit,
+    Sponsor,
+)
+
+
+def _record(
+    permit: ResidencyPermit, *, kind: str, actor: Any, before: dt.date | None, note: str = ""
+) -> PermitChange:
+    change = PermitChange.objects.create(
+        permit=permit,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        expires_on_before=before,
+        expires_on_after=permit.expires_on,
+        note=note,
+    )
+    announce_after_commit(permit_changed, permit_id=permit.pk, kind=kind, change_id=change.pk)
+    return change
+
+
+@transaction.atomic
+def permit_issue(
+    *,
+    actor: Any,
+    holder: Person,
+    sponsor: Sponsor,
+    article: int,
+    issued_on: dt.date,
+    expires_on: dt.date,
+) -> ResidencyPermit:
+    permit = ResidencyPermit(
+        holder=holder, sponsor=sponsor, article=article, issued_on=issued_on, expires_on=expires_on
+    )
+    permit.full_clean()
+    permit.save()
+    _record(permit, kind=PermitChangeKind.ISSUED, actor=actor, before=None)
+    return permit
+
+
+@transaction.atomic
+def permit_renew(*, actor: Any, permit: ResidencyPermit, expires_on: dt.date) -> ResidencyPermit:
+    permit = ResidencyPermit.objects.select_for_update().get(pk=permit.pk)
+    before = permit.expires_on
+    permit.expires_on = expires_on
+    permit.full_clean()
+    permit.save(update_fields=["expires_on", "updated_at"])
+    _record(permit, kind=PermitChangeKind.RENEWED, actor=actor, before=before)
+    return permit
+
+
+@transaction.atomic
+def permit_cancel(*, actor: Any, permit: ResidencyPermit, reason: str) -> ResidencyPermit:
+    permit = ResidencyPermit.objects.select_for_update().get(pk=permit.pk)
+    if permit.cancelled_at is not None:
+        return permit
+    permit.cancelled_at = timezone.now()
+    permit.cancellation_reason = reason[:200]
+    permit.save(update_fields=["cancelled_at", "cancellation_reason", "updated_at"])
+    _record(
+        permit,
+        kind=PermitChangeKind.CANCELLED,
+        actor=actor,
+        before=permit.expires_on,
+        note=reason[:200],
+    )
+    return permit

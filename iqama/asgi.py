@@ -1,0 +1,22 @@
+"""ASGI entry point: HTTP through Django (middleware, CSRF, sessions), websockets through
+Channels with session auth and an origin check."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iqama.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from realtime.consumers import graphql_ws_consumer  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AuthMiddlewareStack(URLRouter([path("graphql/", graphql_ws_consumer())])),
+    }
+)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RealtimeConfig(AppConfig):
+    name = "realtime"
+
+    def ready(self) -> None:
+        from realtime import broadcast
+
+        broadcast.connect()

@@ -1,0 +1,1 @@
+"""The GraphQL layer: thin types, filters and mutations over ``core``."""

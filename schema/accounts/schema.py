@@ -1,0 +1,111 @@
+"""Sign-in for browsers (session cookie) and API tokens for integrations."""
+
+from __future__ import annotations
+
+import strawberry
+import strawberry_django
+from django.contrib.auth import aauthenticate, alogin, alogout
+from django.middleware.csrf import get_token
+from strawberry import relay
+from strawberry.types import Info
+
+from core import models
+from core.errors import AccountErrorCode, DomainError
+from core.services.accounts import api_token_create, api_token_revoke
+from schema.core.queries import Me
+from schema.errors import AccountError, pk_of, run_domain, to_errors
+
+
+@strawberry_django.type(models.ApiToken, name="ApiToken")
+class ApiToken(relay.Node):
+    name: strawberry.auto
+    prefix: strawberry.auto
+    created_at: strawberry.auto
+    last_used_at: strawberry.auto
+    expires_at: strawberry.auto
+    revoked_at: strawberry.auto
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        user = info.context.user
+        return queryset.filter(user_id=user.pk) if user.is_authenticated else queryset.none()
+
+
+@strawberry.type
+class LoginPayload:
+    me: Me | None = None
+    csrf_token: str | None = strawberry.field(
+        default=None, description="Send as X-CSRFToken with every later cookie request."
+    )
+    errors: list[AccountError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LogoutPayload:
+    ok: bool
+
+
+@strawberry.type
+class CreateApiTokenPayload:
+    api_token: ApiToken | None = None
+    token: str | None = strawberry.field(
+        default=None, description="The bearer token. Shown once: store it now."
+    )
+    errors: list[AccountError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RevokeApiTokenPayload:
+    api_token: ApiToken | None = None
+    errors: list[AccountError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class AccountQuery:
+    @strawberry_django.field(description="Your API tokens (never their secret).")
+    def my_api_tokens(self, info: Info) -> list[ApiToken]:
+        return models.ApiToken.objects.all()
+
+
+@strawberry.type
+class AccountMutation:
+    @strawberry.mutation(description="Sign in with a session cookie (browsers).")
+    async def login(self, info: Info, username: str, password: str) -> LoginPayload:
+        request = info.context.request
+        user = await aauthenticate(request, username=username, password=password)
+        if user is None or not user.is_active:
+            exc = DomainError(AccountErrorCode.INVALID_CREDENTIALS, "password")
+            return LoginPayload(errors=to_errors(exc, info, AccountError))
+        await alogin(request, user)
+        info.context.user = user
+        return LoginPayload(
+            me=Me(username=user.get_username(), is_back_office=user.is_staff),
+            csrf_token=get_token(request),
+        )
+
+    @strawberry.mutation(description="End the browser session.")
+    async def logout(self, info: Info) -> LogoutPayload:
+        await alogout(info.context.request)
+        return LogoutPayload(ok=True)
+
+    @strawberry_django.mutation(description="Create a bearer token for an integration.")
+    def create_api_token(self, info: Info, name: str) -> CreateApiTokenPayload:
+        result, errors = run_domain(
+            info, AccountError, lambda: api_token_create(user=info.context.user, name=name)
+        )
+        if errors:
+            return CreateApiTokenPayload(errors=errors)
+        token, raw = result
+        return CreateApiTokenPayload(api_token=token, token=raw)
+
+    @strawberry_django.mutation(description="Revoke a token at once, for good.")
+    def revoke_api_token(self, info: Info, id: relay.GlobalID) -> RevokeApiTokenPayload:
+        token, errors = run_domain(
+            info,
+            AccountError,
+            lambda: api_token_revoke(user=info.context.user, token_id=pk_of(id, "ApiToken")),
+        )
+        return RevokeApiTokenPayload(api_token=token, errors=errors)
+
+
+__all__ = ["AccountMutation", "AccountQuery"]

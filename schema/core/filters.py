@@ -1,0 +1,53 @@
+"""Filters and ordering of permit lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry_django
+from django.db.models import Q
+from django.utils import timezone
+from strawberry import auto
+
+from core import models
+from core.models import permit_status_q
+from schema.core.enums import PermitStatusEnum
+
+
+@strawberry_django.filter_type(models.ResidencyPermit)
+class PermitFilter:
+    @strawberry_django.filter_field(description="Only permits under these articles.")
+    def article(self, value: list[int], prefix: str) -> Q:
+        return Q(**{f"{prefix}article__in": value})
+
+    @strawberry_django.filter_field(description="Only permits in this status today.")
+    def status(self, value: PermitStatusEnum, prefix: str) -> Q:
+        inner = permit_status_q(value, timezone.localdate())
+        return _prefixed(inner, prefix)
+
+    @strawberry_django.filter_field(description="Only permits expiring before this date.")
+    def expires_before(self, value: dt.date, prefix: str) -> Q:
+        return Q(**{f"{prefix}expires_on__lt": value})
+
+    @strawberry_django.filter_field(description="Only permits expiring on or after this date.")
+    def expires_after(self, value: dt.date, prefix: str) -> Q:
+        return Q(**{f"{prefix}expires_on__gte": value})
+
+
+@strawberry_django.order_type(models.ResidencyPermit)
+class PermitOrder:
+    expires_on: auto
+    issued_on: auto
+    article: auto
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    if not prefix:
+        return q
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        out.children.append(
+            _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+        )
+    return out

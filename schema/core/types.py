@@ -1,0 +1,145 @@
+"""GraphQL types of the residency domain. Every type narrows its queryset to what the viewer
+may see (``core.access``), so lists, connections and ``node`` never show another's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+import strawberry_django
+from django.utils import timezone
+from strawberry import auto, relay
+from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
+
+from core import access, models
+from core.articles import rule_for
+from schema.core.enums import (
+    PermitChangeKindEnum,
+    PermitStatusEnum,
+    RelationEnum,
+    SexEnum,
+    SponsorKindEnum,
+)
+from schema.core.filters import PermitFilter, PermitOrder
+
+
+def viewer(info: Info) -> Any:
+    return info.context.user
+
+
+@strawberry.type(description="What an article of the residency law allows.")
+class ArticleRule:
+    number: int
+    title_en: str
+    title_ar: str
+    max_renewal_months: int
+
+
+@strawberry_django.type(models.Person, name="Person")
+class Person(relay.Node):
+    civil_id: auto
+    name_ar: auto
+    name_en: auto
+    nationality: auto
+    date_of_birth: auto
+    sex: SexEnum
+    passport_number: auto
+    passport_expiry: auto
+    permits: DjangoListConnection[ResidencyPermit] = strawberry_django.connection(
+        filters=PermitFilter, ordering=PermitOrder
+    )
+    sponsorships: DjangoListConnection[Dependent] = strawberry_django.connection(
+        description="The sponsors this person depends on, and in what relation."
+    )
+
+    @classmethod
+    def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
+        return queryset.filter(pk__in=access.visible_people(viewer(info)).values("pk"))
+
+
+@strawberry_django.type(models.Sponsor, name="Sponsor")
+class Sponsor(relay.Node):
+    kind: SponsorKindEnum
+    commercial_registration: auto
+    manpower_file_number: auto
+    person: Person | None
+    dependents: DjangoListConnection[Dependent] = strawberry_django.connection()
+    permits: DjangoListConnection[ResidencyPermit] = strawberry_django.connection(
+        filters=PermitFilter, ordering=PermitOrder
+    )
+
+    @strawberry_django.field(only=["name_en", "person__name_en"], select_related=["person"])
+    def name_en(self, root: models.Sponsor) -> str:
+        return root.display_name_en
+
+    @strawberry_django.field(only=["name_ar", "person__name_ar"], select_related=["person"])
+    def name_ar(self, root: models.Sponsor) -> str:
+        return root.display_name_ar
+
+    @classmethod
+    def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
+        return queryset.filter(pk__in=access.visible_sponsors(viewer(info)).values("pk"))
+
+
+@strawberry_django.type(models.Dependent, name="Dependent")
+class Dependent(relay.Node):
+    relation: RelationEnum
+    since: auto
+    ended_on: auto
+    person: Person
+    sponsor: Sponsor
+
+    @classmethod
+    def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
+        return queryset.filter(
+            ended_on__isnull=True,
+            pk__in=access.visible_dependents(viewer(info)).values("pk"),
+        )
+
+
+@strawberry_django.type(models.PermitChange, name="PermitChange")
+class PermitChange(relay.Node):
+    kind: PermitChangeKindEnum
+    at: auto
+    expires_on_before: auto
+    expires_on_after: auto
+    note: auto
+
+    @classmethod
+    def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
+        return queryset.filter(permit__in=access.visible_permits(viewer(info)).values("pk"))
+
+
+@strawberry_django.type(
+    models.ResidencyPermit,
+    name="ResidencyPermit",
+    filters=PermitFilter,
+    ordering=PermitOrder,
+)
+class ResidencyPermit(relay.Node):
+    article: auto
+    issued_on: auto
+    expires_on: auto
+    cancelled_at: auto
+    holder: Person
+    sponsor: Sponsor
+    history: list[PermitChange] = strawberry_django.field()
+
+    @strawberry_django.field(only=["expires_on", "cancelled_at"])
+    def status(self, root: models.ResidencyPermit) -> PermitStatusEnum:
+        return root.status_on(timezone.localdate())
+
+    @strawberry_django.field(only=["article"])
+    def article_rule(self, root: models.ResidencyPermit) -> ArticleRule:
+        rule = rule_for(root.article)
+        return ArticleRule(
+            number=int(rule.article),
+            title_en=rule.title_en,
+            title_ar=rule.title_ar,
+            max_renewal_months=rule.max_renewal_months,
+        )
+
+    @classmethod
+    def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
+        return queryset.filter(pk__in=access.visible_permits(viewer(info)).values("pk"))

@@ -1,0 +1,114 @@
+"""Query cost: how many objects a query may ask for, computed before it runs.
+
+Every field that returns objects costs one per object it may return; a connection multiplies
+what is below it by its ``first``/``last`` (the page size cap when absent). A query above the
+budget is refused before execution with a clear error, and every response says its cost in
+``extensions.cost`` so integrators can pace themselves (see docs/api-limits.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    value_from_ast_untyped,
+)
+from strawberry.extensions import SchemaExtension
+
+
+def _limits() -> dict[str, int]:
+    return settings.GRAPHQL_LIMITS
+
+
+class QueryCost(SchemaExtension):
+    def __init__(self, *, execution_context: Any = None) -> None:
+        self.cost: int | None = None
+        super().__init__(execution_context=execution_context)
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        ctx = self.execution_context
+        if ctx.pre_execution_errors or ctx.graphql_document is None:
+            return
+        fragments = {
+            d.name.value: d
+            for d in ctx.graphql_document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
+        operations = [
+            d for d in ctx.graphql_document.definitions if isinstance(d, OperationDefinitionNode)
+        ]
+        if ctx.operation_name:
+            operations = [o for o in operations if o.name and o.name.value == ctx.operation_name]
+        if not operations:
+            return
+        walker = _CostWalker(fragments, ctx.variables or {}, _limits()["MAX_PAGE_SIZE"])
+        self.cost = walker.cost(operations[0].selection_set, 1)
+        limit = _limits()["MAX_COST"]
+        if self.cost > limit:
+            ctx.pre_execution_errors = [
+                GraphQLError(
+                    f"Query cost {self.cost} exceeds the limit of {limit}. Ask for fewer "
+                    "objects: lower first/last or split the query.",
+                    extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "limit": limit},
+                )
+            ]
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        return {"cost": {"requested": self.cost, "limit": _limits()["MAX_COST"]}}
+
+
+class _CostWalker:
+    def __init__(self, fragments: dict[str, Any], variables: dict[str, Any], page: int):
+        self.fragments = fragments
+        self.variables = variables
+        self.page = page
+
+    def _page_size(self, field: FieldNode) -> int | None:
+        names = {arg.name.value: arg for arg in field.arguments or ()}
+        sizes = []
+        for key in ("first", "last"):
+            if key in names:
+                value = value_from_ast_untyped(names[key].value, self.variables)
+                if isinstance(value, int):
+                    sizes.append(max(value, 0))
+        return min(sizes) if sizes else None
+
+    def cost(self, selection_set: SelectionSetNode | None, multiplier: int, seen=()) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                if sel.selection_set is None:
+                    continue
+                total += multiplier
+                size = self._page_size(sel)
+                is_connection = any(
+                    isinstance(s, FieldNode) and s.name.value in ("edges", "nodes")
+                    for s in sel.selection_set.selections
+                )
+                if is_connection:
+                    size = size if size is not None else self.page
+                    total += self.cost(sel.selection_set, multiplier * max(size, 1), seen)
+                else:
+                    total += self.cost(sel.selection_set, multiplier, seen)
+            elif isinstance(sel, InlineFragmentNode):
+                total += self.cost(sel.selection_set, multiplier, seen)
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                if name in seen or name not in self.fragments:
+                    continue
+                total += self.cost(self.fragments[name].selection_set, multiplier, (*seen, name))
+        return total

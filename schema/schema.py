@@ -1,0 +1,51 @@
+"""The one GraphQL schema: the domains' queries and mutations merged, with the optimizer and
+the abuse limits."""
+
+from __future__ import annotations
+
+import strawberry
+from django.conf import settings
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from realtime.subscriptions import Subscription
+from schema.accounts.schema import AccountMutation, AccountQuery
+from schema.core.mutations import ResidencyMutation
+from schema.core.queries import ResidencyQuery
+from schema.limits import QueryCost
+
+
+@strawberry.type
+class Query(ResidencyQuery, AccountQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(ResidencyMutation, AccountMutation):
+    pass
+
+
+_limits = settings.GRAPHQL_LIMITS
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    config=StrawberryConfig(relay_max_results=_limits["MAX_PAGE_SIZE"]),
+    extensions=[
+        ParserCache(maxsize=256),
+        ValidationCache(maxsize=256),
+        QueryDepthLimiter(max_depth=_limits["MAX_DEPTH"]),
+        MaxAliasesLimiter(max_alias_count=_limits["MAX_ALIASES"]),
+        MaxTokensLimiter(max_token_count=_limits["MAX_TOKENS"]),
+        QueryCost,
+        DjangoOptimizerExtension,
+    ],
+)
