@@ -1,0 +1,55 @@
+"""Shared fixtures: a GraphQL client over Django's real request path, and two families."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests import factories
+
+
+class GraphQLClient:
+    """Posts GraphQL over HTTP through the whole Django stack (middleware, CSRF, auth)."""
+
+    def __init__(self, client: Client):
+        self.client = client
+        self.token: str | None = None
+        self.language: str | None = None
+
+    def login(self, user) -> None:
+        self.client.force_login(user)
+
+    def __call__(self, query: str, variables: dict | None = None, **headers: Any) -> dict:
+        response = self.post(query, variables, **headers)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def post(self, query: str, variables: dict | None = None, **headers: Any):
+        if self.token:
+            headers.setdefault("HTTP_AUTHORIZATION", f"Bearer {self.token}")
+        if self.language:
+            headers.setdefault("HTTP_ACCEPT_LANGUAGE", self.language)
+        return self.client.post(
+            "/graphql/",
+            json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            **headers,
+        )
+
+
+@pytest.fixture
+def gql(db) -> GraphQLClient:
+    return GraphQLClient(Client())
+
+
+@pytest.fixture
+def family(db) -> dict:
+    return factories.family()
+
+
+@pytest.fixture
+def other_family(db) -> dict:
+    return factories.family(children=1)

@@ -1,0 +1,51 @@
+"""``make test``: run the whole suite on the best backends this machine has.
+
+PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) are used when they answer; otherwise
+the suite runs on SQLite and the in-memory channel layer and says so (the realtime tests that
+need several processes are then skipped, loudly). With ``IQAMA_REQUIRE_SERVICES=1`` (CI) a
+missing service is a failure, not a fallback. A run that collects no test fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import uuid
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def main(argv: list[str]) -> int:
+    env = dict(os.environ)
+    required = env.get("IQAMA_REQUIRE_SERVICES") == "1"
+    if "DATABASE_URL" not in env and _answers("127.0.0.1", 5432):
+        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/iqama"
+    if "REDIS_URL" not in env and _answers("127.0.0.1", 6379):
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    env.setdefault("CHANNEL_PREFIX", f"iqama-test-{uuid.uuid4().hex[:8]}")
+
+    database = "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    layer = "channels-redis" if env.get("REDIS_URL") else "in-memory"
+    print(f"iqama test backends: database={database}, channel layer={layer}", flush=True)
+    if required and (database != "postgresql" or layer != "channels-redis"):
+        print("IQAMA_REQUIRE_SERVICES=1 but PostgreSQL or Redis is not answering.", flush=True)
+        return 1
+
+    code = subprocess.call([sys.executable, "-m", "pytest", *argv], env=env)
+    if code == 5:
+        print("pytest collected no tests: failing the run.", flush=True)
+        return 1
+    print(f"iqama test backends: database={database}, channel layer={layer}", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
