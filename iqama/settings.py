@@ -74,10 +74,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# The test database's name: unique per test run (tests/runner.py sets it), so that runs on one
+# machine never trip over each other.
+_TEST_DB = os.environ.get("TEST_DB_NAME", "test_iqama")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that daphne processes started by the realtime tests share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_iqama.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"{_TEST_DB}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    DATABASES["default"]["TEST"] = {"NAME": _TEST_DB}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

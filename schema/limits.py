@@ -35,7 +35,12 @@ class QueryCost(SchemaExtension):
         super().__init__(execution_context=execution_context)
 
     def on_validate(self) -> Iterator[None]:
+        # Before the yield: strawberry answers with pre-execution errors inside the validation
+        # step. Listed after ValidationCache, so a document that is invalid keeps its errors.
+        self._measure()
         yield
+
+    def _measure(self) -> None:
         ctx = self.execution_context
         if ctx.pre_execution_errors or ctx.graphql_document is None:
             return
@@ -85,6 +90,18 @@ class _CostWalker:
                     sizes.append(max(value, 0))
         return min(sizes) if sizes else None
 
+    def _fields(self, selection_set: SelectionSetNode, seen: tuple) -> Iterator[FieldNode]:
+        """The fields of a selection set, looking through fragments."""
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                yield sel
+            elif isinstance(sel, InlineFragmentNode):
+                yield from self._fields(sel.selection_set, seen)
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                if name not in seen and name in self.fragments:
+                    yield from self._fields(self.fragments[name].selection_set, (*seen, name))
+
     def cost(self, selection_set: SelectionSetNode | None, multiplier: int, seen=()) -> int:
         if selection_set is None:
             return 0
@@ -96,8 +113,8 @@ class _CostWalker:
                 total += multiplier
                 size = self._page_size(sel)
                 is_connection = any(
-                    isinstance(s, FieldNode) and s.name.value in ("edges", "nodes")
-                    for s in sel.selection_set.selections
+                    child.name.value in ("edges", "nodes")
+                    for child in self._fields(sel.selection_set, seen)
                 )
                 if is_connection:
                     size = size if size is not None else self.page

@@ -30,7 +30,9 @@ def main(argv: list[str]) -> int:
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/iqama"
     if "REDIS_URL" not in env and _answers("127.0.0.1", 6379):
         env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
-    env.setdefault("CHANNEL_PREFIX", f"iqama-test-{uuid.uuid4().hex[:8]}")
+    run_id = uuid.uuid4().hex[:8]
+    env.setdefault("CHANNEL_PREFIX", f"iqama-test-{run_id}")
+    env.setdefault("TEST_DB_NAME", f"test_iqama_{run_id}")
 
     database = "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     layer = "channels-redis" if env.get("REDIS_URL") else "in-memory"
