@@ -35,7 +35,77 @@ class AccountErrorCode(enum.StrEnum):
     INVALID = "invalid"
 
 
+class RenewalErrorCode(enum.StrEnum):
+    NOT_FOUND = "not_found"
+    UNKNOWN_PERSON = "unknown_person"
+    NOT_YOUR_DEPENDENT = "not_your_dependent"
+    NO_PERMIT = "no_permit"
+    DURATION_REQUIRED = "duration_required"
+    DURATION_TOO_LONG = "duration_too_long"
+    PASSPORT_TOO_SHORT = "passport_too_short"
+    ALREADY_IN_OPEN_APPLICATION = "already_in_open_application"
+    NOT_YET_RENEWABLE = "not_yet_renewable"
+    EXPIRED_BEYOND_GRACE = "expired_beyond_grace"
+    SPONSOR_PERMIT_TOO_SHORT = "sponsor_permit_too_short"
+    SALARY_BELOW_THRESHOLD = "salary_below_threshold"
+    EMPTY_APPLICATION = "empty_application"
+    WRONG_STATE = "wrong_state"
+
+
 MESSAGES: dict[enum.StrEnum, tuple[str, str]] = {
+    RenewalErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
+    RenewalErrorCode.UNKNOWN_PERSON: (
+        "No such person is registered.",
+        "لا يوجد شخص مسجل بهذه البيانات.",
+    ),
+    RenewalErrorCode.NOT_YOUR_DEPENDENT: (
+        "This person is not sponsored by you.",
+        "هذا الشخص ليس على كفالتك.",
+    ),
+    RenewalErrorCode.NO_PERMIT: (
+        "This person has no residency under this sponsor to renew.",
+        "لا توجد إقامة لهذا الشخص على هذا الكفيل لتجديدها.",
+    ),
+    RenewalErrorCode.DURATION_REQUIRED: (
+        "Choose a renewal duration for every person.",
+        "يرجى اختيار مدة التجديد لكل شخص.",
+    ),
+    RenewalErrorCode.DURATION_TOO_LONG: (
+        "Article {article} allows at most {max_months} months.",
+        "تسمح المادة {article} بمدة أقصاها {max_months} شهراً.",
+    ),
+    RenewalErrorCode.PASSPORT_TOO_SHORT: (
+        "The passport expires on {passport_expiry}, before the new residency would ({new_expiry}).",
+        "ينتهي جواز السفر في {passport_expiry} قبل انتهاء الإقامة الجديدة ({new_expiry}).",
+    ),
+    RenewalErrorCode.ALREADY_IN_OPEN_APPLICATION: (
+        "This person is already in an open renewal application.",
+        "هذا الشخص مدرج بالفعل في طلب تجديد قائم.",
+    ),
+    RenewalErrorCode.NOT_YET_RENEWABLE: (
+        "Renewal opens {window_months} months before expiry, on {opens_on}.",
+        "يبدأ التجديد قبل انتهاء الإقامة بـ {window_months} أشهر، في {opens_on}.",
+    ),
+    RenewalErrorCode.EXPIRED_BEYOND_GRACE: (
+        "The residency expired more than {grace_days} days ago: renew it at a service centre.",
+        "انتهت الإقامة منذ أكثر من {grace_days} يوماً: يرجى مراجعة مركز الخدمة.",
+    ),
+    RenewalErrorCode.SPONSOR_PERMIT_TOO_SHORT: (
+        "The sponsor's own residency ends on {sponsor_expiry}, before the requested period.",
+        "تنتهي إقامة الكفيل في {sponsor_expiry} قبل نهاية المدة المطلوبة.",
+    ),
+    RenewalErrorCode.SALARY_BELOW_THRESHOLD: (
+        "Family join needs a monthly salary of at least KD {threshold}.",
+        "يشترط لالتحاق العائلة راتب شهري لا يقل عن {threshold} د.ك.",
+    ),
+    RenewalErrorCode.EMPTY_APPLICATION: (
+        "Add at least one person to the application.",
+        "يرجى إضافة شخص واحد على الأقل إلى الطلب.",
+    ),
+    RenewalErrorCode.WRONG_STATE: (
+        "The application is {state}: this cannot be done now.",
+        "الطلب في حالة {state}: لا يمكن تنفيذ هذا الإجراء الآن.",
+    ),
     ResidencyErrorCode.INVALID: ("This value is not valid.", "هذه القيمة غير صحيحة."),
     ResidencyErrorCode.REQUIRED: ("This field is required.", "هذا الحقل مطلوب."),
     ResidencyErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
@@ -135,5 +205,5 @@ def _camel(name: str) -> str:
 
 def missing_messages() -> list[enum.StrEnum]:
     """Codes without a message in both languages (a test keeps this empty)."""
-    codes = [*ResidencyErrorCode, *AccountErrorCode]
+    codes = [*ResidencyErrorCode, *AccountErrorCode, *RenewalErrorCode]
     return [c for c in codes if c not in MESSAGES or not all(MESSAGES[c])]

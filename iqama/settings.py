@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "channels",
     "strawberry_django",
     "core",
+    "core.renewals",
+    "django_tasks",
+    "django_tasks_db",
     "realtime",
 ]
 
@@ -101,6 +104,17 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background work (agency checks) through django-tasks with its database backend: durable in
+# whatever database the service uses, run by `manage.py renewal_worker` (see docs/workers.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Renewal rules that are policy, not law (see core/renewals/eligibility.py).
+RENEWAL_RULES = {
+    "WINDOW_MONTHS": int(os.environ.get("RENEWAL_WINDOW_MONTHS", "3")),
+    "GRACE_DAYS": int(os.environ.get("RENEWAL_GRACE_DAYS", "60")),
+    "FAMILY_JOIN_MIN_SALARY": os.environ.get("FAMILY_JOIN_MIN_SALARY", "800.000"),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,121 @@
+"""The interface of each agency: what we ask, and the facts it answers.
+
+Adapters report facts only. Whether a fact blocks a renewal, sends it to review or adds an
+amount to pay is decided in ``core.renewals.eligibility`` — one place for the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+
+class AgencyUnavailable(Exception):
+    """The agency did not answer usefully (timeout, outage, 5xx, open circuit). Retry later;
+    this never fails an application."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who is being checked, for which residency period."""
+
+    civil_id: str
+    name_en: str
+    nationality: str
+    date_of_birth: dt.date
+    period_start: dt.date
+    period_end: dt.date
+    sponsor_civil_id: str | None = None
+    employer_file_number: str | None = None
+
+
+@dataclass(frozen=True)
+class InsuranceFacts:
+    insured_until: dt.date | None
+    annual_fee: Decimal
+    reference: str = ""
+
+
+class FineKind(enum.StrEnum):
+    TRAFFIC = "traffic"
+    RESIDENCY = "residency"
+
+
+@dataclass(frozen=True)
+class Fine:
+    kind: FineKind
+    reference: str
+    amount: Decimal
+    description_en: str
+    description_ar: str
+
+
+@dataclass(frozen=True)
+class FinesFacts:
+    fines: tuple[Fine, ...] = ()
+    reference: str = ""
+
+
+class CourtRecordKind(enum.StrEnum):
+    OPEN_CASE = "open_case"
+    JUDGMENT = "judgment"
+    TRAVEL_BAN = "travel_ban"
+    ENFORCEMENT_ORDER = "enforcement_order"
+
+
+@dataclass(frozen=True)
+class CourtRecord:
+    kind: CourtRecordKind
+    reference: str
+    description_en: str
+    description_ar: str
+
+
+@dataclass(frozen=True)
+class CourtFacts:
+    records: tuple[CourtRecord, ...] = ()
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class WorkPermitFacts:
+    valid_until: dt.date | None
+    employer_file_number: str | None
+    reference: str = ""
+
+
+class HealthInsuranceAgency(Protocol):
+    """Ministry of Health: is the person insured for the period, and the fee due."""
+
+    def insurance(self, subject: Subject) -> InsuranceFacts: ...
+
+
+class FinesAgency(Protocol):
+    """Ministry of Interior: unpaid traffic and residency fines."""
+
+    def fines(self, subject: Subject) -> FinesFacts: ...
+
+
+class CourtsAgency(Protocol):
+    """Ministry of Justice: open cases, judgments, travel bans, enforcement orders."""
+
+    def records(self, subject: Subject) -> CourtFacts: ...
+
+
+class ManpowerAgency(Protocol):
+    """Public Authority for Manpower: the work permit with the employer (Art. 18)."""
+
+    def work_permit(self, subject: Subject) -> WorkPermitFacts: ...
+
+
+@dataclass
+class SimulatorSettings:
+    """How the simulator misbehaves: latency, random failures, a full outage."""
+
+    latency_ms: tuple[int, int] = (20, 120)
+    failure_rate: float = 0.0
+    outage: bool = False
+    extra: dict = field(default_factory=dict)

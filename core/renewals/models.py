@@ -1,0 +1,151 @@
+"""Renewal applications, their items (one per person), agency checks and history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Person, ResidencyPermit, Sponsor
+from core.renewals.states import OPEN_STATES, State
+
+
+class RenewalApplication(models.Model):
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="applications")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    amount_due = models.DecimalField(
+        "amount due (KWD)",
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Set when every check has cleared.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["sponsor", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.state})"
+
+    @property
+    def reference(self) -> str:
+        return f"RN-{self.created_at:%Y}-{self.pk:06d}" if self.pk else "RN-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class RenewalItem(models.Model):
+    """One person in an application, with the duration chosen for them."""
+
+    application = models.ForeignKey(
+        RenewalApplication, on_delete=models.CASCADE, related_name="items"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="renewal_items")
+    permit = models.ForeignKey(
+        ResidencyPermit, on_delete=models.PROTECT, related_name="renewal_items"
+    )
+    months = models.PositiveSmallIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    # Kept while the item is in an open application: the database itself refuses a person in
+    # two open applications, whatever races the services lose.
+    open_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["open_person"], name="one_open_renewal_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} × {self.months} months"
+
+
+class AgencyName(models.TextChoices):
+    HEALTH = "health", "Ministry of Health insurance"
+    FINES = "fines", "Traffic and residency fines"
+    COURTS = "courts", "Courts"
+    MANPOWER = "manpower", "Manpower Authority work permit"
+
+
+class CheckStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    RETRYING = "retrying", "Waiting to retry"
+    CLEAR = "clear", "Clear"
+    REVIEW = "review", "Needs review"
+    BLOCKED = "blocked", "Blocked"
+
+
+FINISHED_CHECKS = frozenset({CheckStatus.CLEAR, CheckStatus.REVIEW, CheckStatus.BLOCKED})
+
+
+class AgencyCheck(models.Model):
+    """One agency's check of one item. The row is also the durable work item: a worker leases
+    it; a lease that runs out (the worker died) makes it claimable again."""
+
+    item = models.ForeignKey(RenewalItem, on_delete=models.CASCADE, related_name="checks")
+    agency = models.CharField(max_length=12, choices=AgencyName.choices)
+    status = models.CharField(
+        max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    detail_en = models.CharField(max_length=500, blank=True)
+    detail_ar = models.CharField(max_length=500, blank=True)
+    amount = models.DecimalField(max_digits=10, decimal_places=3, default=Decimal("0.000"))
+    facts = models.JSONField(default=dict, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "agency"], name="one_check_per_agency")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency} check of item {self.item_id}: {self.status}"
+
+
+class ApplicationEvent(models.Model):
+    """Append-only history: every transition and check result, with actor and time."""
+
+    application = models.ForeignKey(
+        RenewalApplication, on_delete=models.CASCADE, related_name="history"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    kind = models.CharField(max_length=20)  # "transition" or "check"
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["application", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_state}→{self.to_state} at {self.at:%H:%M:%S}"
+
+
+def open_items() -> Q:
+    return Q(application__state__in=OPEN_STATES)

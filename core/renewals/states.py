@@ -1,0 +1,41 @@
+"""The one state machine of renewal applications and their items.
+
+Transitions are data; ``core.renewals.services`` moves applications only through
+``application_transition``, which refuses any move not listed here.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    CHECKING = "checking", "Checking"
+    AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+    PAID = "paid", "Paid"
+    ISSUED = "issued", "Issued"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    State.DRAFT: frozenset({State.SUBMITTED, State.CANCELLED}),
+    State.SUBMITTED: frozenset({State.CHECKING, State.REJECTED, State.CANCELLED}),
+    State.CHECKING: frozenset({State.AWAITING_PAYMENT, State.REJECTED, State.CANCELLED}),
+    State.AWAITING_PAYMENT: frozenset({State.PAID, State.REJECTED, State.CANCELLED}),
+    State.PAID: frozenset({State.ISSUED, State.REJECTED}),
+    State.ISSUED: frozenset(),
+    State.REJECTED: frozenset(),
+    State.CANCELLED: frozenset(),
+}
+
+OPEN_STATES = frozenset(
+    {State.DRAFT, State.SUBMITTED, State.CHECKING, State.AWAITING_PAYMENT, State.PAID}
+)
+EDITABLE_STATES = frozenset({State.DRAFT})
+
+
+def may_move(current: str, target: str) -> bool:
+    return target in TRANSITIONS[State(current)]
