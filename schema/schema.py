@@ -20,15 +20,17 @@ from schema.accounts.schema import AccountMutation, AccountQuery
 from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
 from schema.limits import QueryCost
+from schema.renewals.mutations import RenewalMutation
+from schema.renewals.types import RenewalQuery
 
 
 @strawberry.type
-class Query(ResidencyQuery, AccountQuery):
+class Query(ResidencyQuery, RenewalQuery, AccountQuery):
     pass
 
 
 @strawberry.type
-class Mutation(ResidencyMutation, AccountMutation):
+class Mutation(ResidencyMutation, RenewalMutation, AccountMutation):
     pass
 
 

@@ -1,0 +1,110 @@
+"""GraphQL types of renewal applications; visibility follows the sponsor (``core.access``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+import strawberry_django
+from strawberry import auto, relay
+from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
+
+from core import access
+from core.renewals import models
+from core.renewals.states import State
+from schema.core.types import Person, ResidencyPermit, Sponsor
+
+ApplicationStateEnum = strawberry.enum(State, name="ApplicationState")
+AgencyEnum = strawberry.enum(models.AgencyName, name="Agency")
+CheckStatusEnum = strawberry.enum(models.CheckStatus, name="CheckStatus")
+
+
+def visible_applications(user: Any):
+    if access.is_back_office(user):
+        return models.RenewalApplication.objects.all()
+    return models.RenewalApplication.objects.filter(
+        sponsor__in=access.represented_sponsors(user).values("pk")
+    )
+
+
+@strawberry_django.filter_type(models.RenewalApplication)
+class RenewalApplicationFilter:
+    @strawberry_django.filter_field(description="Only applications in these states.")
+    def state(self, value: list[ApplicationStateEnum], prefix: str) -> Any:
+        from django.db.models import Q
+
+        return Q(**{f"{prefix}state__in": [v.value for v in value]})
+
+
+@strawberry_django.type(models.AgencyCheck, name="AgencyCheck")
+class AgencyCheck(relay.Node):
+    agency: AgencyEnum
+    status: CheckStatusEnum
+    attempts: auto
+    detail_en: auto
+    detail_ar: auto
+    amount: auto
+    updated_at: auto
+
+    @classmethod
+    def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
+        visible = visible_applications(info.context.user).values("pk")
+        return queryset.filter(item__application__in=visible)
+
+
+@strawberry_django.type(models.RenewalItem, name="RenewalItem")
+class RenewalItem(relay.Node):
+    person: Person
+    permit: ResidencyPermit
+    months: auto
+    state: ApplicationStateEnum
+    checks: list[AgencyCheck] = strawberry_django.field()
+
+    @classmethod
+    def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
+        return queryset.filter(application__in=visible_applications(info.context.user).values("pk"))
+
+
+@strawberry_django.type(models.ApplicationEvent, name="ApplicationEvent")
+class ApplicationEvent:
+    at: auto
+    kind: auto
+    detail: strawberry.scalars.JSON
+
+    @strawberry_django.field(only=["from_state"])
+    def from_state(self, root: models.ApplicationEvent) -> ApplicationStateEnum | None:
+        return State(root.from_state) if root.from_state else None
+
+    @strawberry_django.field(only=["to_state"])
+    def to_state(self, root: models.ApplicationEvent) -> ApplicationStateEnum | None:
+        return State(root.to_state) if root.to_state else None
+
+
+@strawberry_django.type(
+    models.RenewalApplication, name="RenewalApplication", filters=RenewalApplicationFilter
+)
+class RenewalApplication(relay.Node):
+    state: ApplicationStateEnum
+    sponsor: Sponsor
+    submitted_at: auto
+    created_at: auto
+    amount_due: auto
+    items: list[RenewalItem] = strawberry_django.field()
+    history: list[ApplicationEvent] = strawberry_django.field()
+
+    @strawberry_django.field(only=["id", "created_at"])
+    def reference(self, root: models.RenewalApplication) -> str:
+        return root.reference
+
+    @classmethod
+    def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
+        return queryset.filter(pk__in=visible_applications(info.context.user).values("pk"))
+
+
+@strawberry.type
+class RenewalQuery:
+    my_applications: DjangoListConnection[RenewalApplication] = strawberry_django.connection(
+        filters=RenewalApplicationFilter,
+        description="Renewal applications of the sponsors you act for, newest first.",
+    )
