@@ -62,7 +62,7 @@ def _claim(check_id: int) -> tuple[AgencyCheck, int] | None:
     now = timezone.now()
     with transaction.atomic():
         check = (
-            AgencyCheck.objects.select_for_update()
+            AgencyCheck.objects.select_for_update(of=("self",))
             .select_related("item__permit__holder", "item__application__sponsor__person")
             .filter(pk=check_id)
             .first()

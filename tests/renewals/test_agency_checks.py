@@ -1,0 +1,139 @@
+"""Agency checks run against the simulator: what each answer does to the application."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from core.agencies.simulator import find_civil_id, profile_for
+from core.renewals.checks import check_run, checks_requeue_stalled
+from core.renewals.models import AgencyCheck, CheckStatus, RenewalApplication
+from core.renewals.services import PersonChoice, renewal_create, renewal_submit
+from core.renewals.states import State
+
+pytestmark = pytest.mark.django_db
+_serials = itertools.count(100, 37)
+
+CLEAN = lambda p: p.fully_insured and not p.fines and not p.court_records  # noqa: E731
+
+
+@pytest.fixture(autouse=True)
+def instant_agencies(settings):
+    settings.AGENCY_SIMULATOR = {"latency_ms": [0, 0], "failure_rate": 0.0, "outage": []}
+
+
+def give_profile(person, wanted) -> None:
+    person.civil_id = find_civil_id(person.date_of_birth, wanted, next(_serials))
+    person.save(update_fields=["civil_id"])
+
+
+def submit(h, *people) -> RenewalApplication:
+    app = renewal_create(
+        actor=h["user"], sponsor_id=h["sponsor"].pk,
+        people=[PersonChoice(p.pk, 12) for p in people],
+    )
+    return renewal_submit(actor=h["user"], application_id=app.pk)
+
+
+def run_all(app) -> list[str]:
+    return [check_run(check_id=c.pk) for c in AgencyCheck.objects.filter(item__application=app)]
+
+
+def test_all_clear_awaits_payment_with_nothing_extra_due(household):
+    h = household
+    give_profile(h["wife"], CLEAN)
+    app = submit(h, h["wife"])
+    assert run_all(app) == ["clear", "clear", "clear"]
+    app.refresh_from_db()
+    assert app.state == State.AWAITING_PAYMENT
+    assert app.amount_due == Decimal("0.000")
+    kinds = [e.kind for e in app.history.all()]
+    assert kinds.count("check") == 6  # running and finished, per agency
+
+
+def test_fines_and_missing_insurance_are_due_with_the_renewal(household):
+    h = household
+    give_profile(h["wife"], lambda p: p.uninsured and p.has_fines and not p.court_records)
+    app = submit(h, h["wife"])
+    run_all(app)
+    app.refresh_from_db()
+    profile = profile_for(h["wife"].civil_id)
+    assert app.state == State.AWAITING_PAYMENT
+    assert app.amount_due == profile.fines_total + Decimal("100.000")  # 12 months of cover
+    health = AgencyCheck.objects.get(agency="health")
+    assert "KD 100.000" in health.detail_en and "د.ك" in health.detail_ar
+
+
+def test_a_travel_ban_rejects_that_person_only(household):
+    h = household
+    give_profile(h["wife"], lambda p: p.has_travel_ban)
+    give_profile(h["maid"], CLEAN)
+    app = submit(h, h["wife"], h["maid"])
+    run_all(app)
+    app.refresh_from_db()
+    assert app.state == State.AWAITING_PAYMENT
+    states = dict(app.items.values_list("person__name_en", "state"))
+    assert states == {"Mona Hassan": State.REJECTED, "Ana Reyes": State.AWAITING_PAYMENT}
+
+
+def test_everyone_blocked_rejects_the_application(household):
+    h = household
+    give_profile(h["wife"], lambda p: p.has_enforcement_order)
+    app = submit(h, h["wife"])
+    run_all(app)
+    app.refresh_from_db()
+    assert app.state == State.REJECTED
+    # the person is free for a new application
+    assert not app.items.filter(open_person__isnull=False).exists()
+
+
+def test_court_findings_wait_for_an_officer(household):
+    h = household
+    give_profile(h["wife"], lambda p: p.court_review and p.fully_insured)
+    app = submit(h, h["wife"])
+    run_all(app)
+    app.refresh_from_db()
+    assert app.state == State.CHECKING
+    assert AgencyCheck.objects.get(agency="courts").status == CheckStatus.REVIEW
+
+
+def test_an_outage_leaves_the_check_retrying_never_failing(household, settings):
+    h = household
+    give_profile(h["wife"], CLEAN)
+    settings.AGENCY_SIMULATOR = {**settings.AGENCY_SIMULATOR, "outage": ["health"]}
+    app = submit(h, h["wife"])
+    assert sorted(run_all(app)) == ["clear", "clear", "retrying"]
+    health = AgencyCheck.objects.get(agency="health")
+    assert health.status == CheckStatus.RETRYING
+    assert health.next_attempt_at > timezone.now()
+    assert check_run(check_id=health.pk) == "skipped"  # not due yet
+    app.refresh_from_db()
+    assert app.state == State.CHECKING
+
+    settings.AGENCY_SIMULATOR = {**settings.AGENCY_SIMULATOR, "outage": []}
+    AgencyCheck.objects.filter(pk=health.pk).update(
+        next_attempt_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert checks_requeue_stalled() == 1
+    assert check_run(check_id=health.pk) == "clear"
+    app.refresh_from_db()
+    assert app.state == State.AWAITING_PAYMENT
+
+
+def test_a_check_whose_worker_died_is_taken_over(household):
+    h = household
+    give_profile(h["wife"], CLEAN)
+    app = submit(h, h["wife"])
+    check = AgencyCheck.objects.filter(item__application=app).first()
+    AgencyCheck.objects.filter(pk=check.pk).update(
+        status=CheckStatus.RUNNING, attempts=1,
+        lease_until=timezone.now() - dt.timedelta(seconds=1),
+    )
+    assert checks_requeue_stalled() >= 1
+    assert check_run(check_id=check.pk) == "clear"
+    check.refresh_from_db()
+    assert check.attempts == 2
