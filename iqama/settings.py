@@ -109,6 +109,8 @@ else:
 # whatever database the service uses, run by `manage.py renewal_worker` (see docs/workers.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+SERVE_AGENCY_SIMULATOR = os.environ.get("SERVE_AGENCY_SIMULATOR", "0") == "1"
+
 # Renewal rules that are policy, not law (see core/renewals/eligibility.py).
 RENEWAL_RULES = {
     "WINDOW_MONTHS": int(os.environ.get("RENEWAL_WINDOW_MONTHS", "3")),

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from iqama.health import healthz
 from schema.schema import schema
@@ -10,3 +11,8 @@ urlpatterns = [
     path("graphql/", IqamaGraphQLView.as_view(schema=schema)),
     path("healthz", healthz),
 ]
+
+if settings.DEBUG or settings.SERVE_AGENCY_SIMULATOR:
+    # The agencies' simulator over HTTP, for the demo and for testing the HTTP adapters.
+    # Unauthenticated by design, so never mounted in production unless asked for.
+    urlpatterns.append(path("sim/agencies/", include("core.agencies.sim_urls")))

@@ -1,0 +1,189 @@
+"""The JSON shapes of the agency protocol, shared by the HTTP client and the simulator's server
+so both ends cannot drift apart. Dates are ISO strings, amounts decimal strings (never floats).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from core.agencies.base import (
+    CourtFacts,
+    CourtRecord,
+    CourtRecordKind,
+    Fine,
+    FineKind,
+    FinesFacts,
+    InsuranceFacts,
+    Subject,
+    WorkPermitFacts,
+)
+
+# The operation path of each agency, relative to that agency's base URL.
+OPERATIONS = {
+    "health": "insurance",
+    "fines": "fines",
+    "courts": "records",
+    "manpower": "work-permit",
+}
+
+
+class MalformedPayload(ValueError):
+    """A JSON document that does not have the protocol's shape."""
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _amount(value: Any) -> Decimal:
+    if not isinstance(value, str):
+        raise MalformedPayload("amounts are decimal strings")
+    return Decimal(value).quantize(Decimal("0.001"))
+
+
+def _decoding(fn):
+    """Turn any error from reading a payload into MalformedPayload, one error to catch."""
+
+    def wrapper(data: Any):
+        try:
+            return fn(data)
+        except MalformedPayload:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as exc:
+            raise MalformedPayload(f"{fn.__name__}: {exc!r}") from exc
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def subject_to_json(subject: Subject) -> dict[str, Any]:
+    return {
+        "civil_id": subject.civil_id,
+        "name_en": subject.name_en,
+        "nationality": subject.nationality,
+        "date_of_birth": _iso(subject.date_of_birth),
+        "period_start": _iso(subject.period_start),
+        "period_end": _iso(subject.period_end),
+        "sponsor_civil_id": subject.sponsor_civil_id,
+        "employer_file_number": subject.employer_file_number,
+    }
+
+
+@_decoding
+def subject_from_json(data: dict[str, Any]) -> Subject:
+    return Subject(
+        civil_id=str(data["civil_id"]),
+        name_en=str(data["name_en"]),
+        nationality=str(data["nationality"]),
+        date_of_birth=dt.date.fromisoformat(data["date_of_birth"]),
+        period_start=dt.date.fromisoformat(data["period_start"]),
+        period_end=dt.date.fromisoformat(data["period_end"]),
+        sponsor_civil_id=data.get("sponsor_civil_id"),
+        employer_file_number=data.get("employer_file_number"),
+    )
+
+
+def insurance_to_json(facts: InsuranceFacts) -> dict[str, Any]:
+    return {
+        "insured_until": _iso(facts.insured_until),
+        "annual_fee": f"{facts.annual_fee:.3f}",
+        "reference": facts.reference,
+    }
+
+
+@_decoding
+def insurance_from_json(data: dict[str, Any]) -> InsuranceFacts:
+    return InsuranceFacts(
+        insured_until=_date(data["insured_until"]),
+        annual_fee=_amount(data["annual_fee"]),
+        reference=str(data.get("reference", "")),
+    )
+
+
+def fines_to_json(facts: FinesFacts) -> dict[str, Any]:
+    return {
+        "fines": [
+            {
+                "kind": str(fine.kind),
+                "reference": fine.reference,
+                "amount": f"{fine.amount:.3f}",
+                "description_en": fine.description_en,
+                "description_ar": fine.description_ar,
+            }
+            for fine in facts.fines
+        ],
+        "reference": facts.reference,
+    }
+
+
+@_decoding
+def fines_from_json(data: dict[str, Any]) -> FinesFacts:
+    return FinesFacts(
+        fines=tuple(
+            Fine(
+                kind=FineKind(item["kind"]),
+                reference=str(item["reference"]),
+                amount=_amount(item["amount"]),
+                description_en=str(item["description_en"]),
+                description_ar=str(item["description_ar"]),
+            )
+            for item in data["fines"]
+        ),
+        reference=str(data.get("reference", "")),
+    )
+
+
+def courts_to_json(facts: CourtFacts) -> dict[str, Any]:
+    return {
+        "records": [
+            {
+                "kind": str(record.kind),
+                "reference": record.reference,
+                "description_en": record.description_en,
+                "description_ar": record.description_ar,
+            }
+            for record in facts.records
+        ],
+        "reference": facts.reference,
+    }
+
+
+@_decoding
+def courts_from_json(data: dict[str, Any]) -> CourtFacts:
+    return CourtFacts(
+        records=tuple(
+            CourtRecord(
+                kind=CourtRecordKind(item["kind"]),
+                reference=str(item["reference"]),
+                description_en=str(item["description_en"]),
+                description_ar=str(item["description_ar"]),
+            )
+            for item in data["records"]
+        ),
+        reference=str(data.get("reference", "")),
+    )
+
+
+def work_permit_to_json(facts: WorkPermitFacts) -> dict[str, Any]:
+    return {
+        "valid_until": _iso(facts.valid_until),
+        "employer_file_number": facts.employer_file_number,
+        "reference": facts.reference,
+    }
+
+
+@_decoding
+def work_permit_from_json(data: dict[str, Any]) -> WorkPermitFacts:
+    employer = data["employer_file_number"]
+    return WorkPermitFacts(
+        valid_until=_date(data["valid_until"]),
+        employer_file_number=None if employer is None else str(employer),
+        reference=str(data.get("reference", "")),
+    )
