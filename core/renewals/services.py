@@ -100,6 +100,13 @@ def _owned_application(actor: Any, application_id: int | None) -> RenewalApplica
     return application
 
 
+def _editable_application(actor: Any, application_id: int | None) -> RenewalApplication:
+    application = _owned_application(actor, application_id)
+    if application.state not in EDITABLE_STATES:
+        raise DomainError(RenewalErrorCode.WRONG_STATE, None, {"state": application.state})
+    return application
+
+
 def _sponsors_of(actor: Any):
     if access.is_back_office(actor):
         return Sponsor.objects.all()
@@ -107,6 +114,14 @@ def _sponsors_of(actor: Any):
 
 
 def _add_items(application: RenewalApplication, people: Iterable[PersonChoice]) -> None:
+    try:
+        with transaction.atomic():
+            _create_items(application, people)
+    except IntegrityError as exc:  # lost a race for a person to another application
+        raise DomainError(RenewalErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
+
+
+def _create_items(application: RenewalApplication, people: Iterable[PersonChoice]) -> None:
     today = timezone.localdate()
     errors: list[DomainError] = []
     sponsor = application.sponsor
@@ -159,11 +174,7 @@ def renewal_create(
     if not people:
         raise DomainError(RenewalErrorCode.EMPTY_APPLICATION, "people")
     application = RenewalApplication.objects.create(sponsor=sponsor, created_by=_actor(actor))
-    try:
-        with transaction.atomic():
-            _add_items(application, people)
-    except IntegrityError as exc:  # lost a race for a person to another application
-        raise DomainError(RenewalErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
+    _add_items(application, people)
     record_event(application, actor=actor, kind="transition", to_state=State.DRAFT, detail={})
     return application
 
@@ -172,14 +183,8 @@ def renewal_create(
 def renewal_add_people(
     *, actor: Any, application_id: int | None, people: list[PersonChoice]
 ) -> RenewalApplication:
-    application = _owned_application(actor, application_id)
-    if application.state not in EDITABLE_STATES:
-        raise DomainError(RenewalErrorCode.WRONG_STATE, None, {"state": application.state})
-    try:
-        with transaction.atomic():
-            _add_items(application, people)
-    except IntegrityError as exc:
-        raise DomainError(RenewalErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
+    application = _editable_application(actor, application_id)
+    _add_items(application, people)
     return application
 
 
@@ -187,9 +192,7 @@ def renewal_add_people(
 def renewal_choose_duration(
     *, actor: Any, application_id: int | None, person_id: int | None, months: int
 ) -> RenewalApplication:
-    application = _owned_application(actor, application_id)
-    if application.state not in EDITABLE_STATES:
-        raise DomainError(RenewalErrorCode.WRONG_STATE, None, {"state": application.state})
+    application = _editable_application(actor, application_id)
     item = application.items.select_related("permit__holder").filter(person_id=person_id).first()
     if item is None:
         raise DomainError(RenewalErrorCode.UNKNOWN_PERSON, "personId")
@@ -211,9 +214,7 @@ def renewal_submit(*, actor: Any, application_id: int | None) -> RenewalApplicat
     """Validate every item again, then create one check per item per agency and start them."""
     from core.renewals import checks
 
-    application = _owned_application(actor, application_id)
-    if application.state != State.DRAFT:
-        raise DomainError(RenewalErrorCode.WRONG_STATE, None, {"state": application.state})
+    application = _editable_application(actor, application_id)
     items = list(application.items.select_related("permit__holder"))
     if not items:
         raise DomainError(RenewalErrorCode.EMPTY_APPLICATION, "people")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import strawberry
 import strawberry_django
 from strawberry import relay
@@ -38,9 +41,16 @@ def _choices(people: list[RenewalPersonInput]) -> list[services.PersonChoice]:
     return [services.PersonChoice(pk_of(p.person_id, "Person"), p.months) for p in people]
 
 
-def _payload(info: Info, call) -> RenewalPayload:
-    application, errors = run_domain(info, RenewalError, call)
+def _payload(info: Info, service: Callable[..., Any], **arguments: Any) -> RenewalPayload:
+    """Call a renewal service as the signed-in user; its failures become payload errors."""
+    application, errors = run_domain(
+        info, RenewalError, lambda: service(actor=info.context.user, **arguments)
+    )
     return RenewalPayload(application=application, errors=errors)
+
+
+def _application_pk(application_id: relay.GlobalID) -> int | None:
+    return pk_of(application_id, "RenewalApplication")
 
 
 @strawberry.type
@@ -51,11 +61,9 @@ class RenewalMutation:
     ) -> RenewalPayload:
         return _payload(
             info,
-            lambda: services.renewal_create(
-                actor=info.context.user,
-                sponsor_id=pk_of(sponsor_id, "Sponsor"),
-                people=_choices(people),
-            ),
+            services.renewal_create,
+            sponsor_id=pk_of(sponsor_id, "Sponsor"),
+            people=_choices(people),
         )
 
     @strawberry_django.mutation(description="Add people to a draft renewal.")
@@ -64,11 +72,9 @@ class RenewalMutation:
     ) -> RenewalPayload:
         return _payload(
             info,
-            lambda: services.renewal_add_people(
-                actor=info.context.user,
-                application_id=pk_of(application_id, "RenewalApplication"),
-                people=_choices(people),
-            ),
+            services.renewal_add_people,
+            application_id=_application_pk(application_id),
+            people=_choices(people),
         )
 
     @strawberry_django.mutation(description="Choose how many months to renew a person for.")
@@ -77,30 +83,20 @@ class RenewalMutation:
     ) -> RenewalPayload:
         return _payload(
             info,
-            lambda: services.renewal_choose_duration(
-                actor=info.context.user,
-                application_id=pk_of(application_id, "RenewalApplication"),
-                person_id=pk_of(person_id, "Person"),
-                months=months,
-            ),
+            services.renewal_choose_duration,
+            application_id=_application_pk(application_id),
+            person_id=pk_of(person_id, "Person"),
+            months=months,
         )
 
     @strawberry_django.mutation(description="Submit: the agency checks start in the background.")
     def submit_renewal(self, info: Info, application_id: relay.GlobalID) -> RenewalPayload:
         return _payload(
-            info,
-            lambda: services.renewal_submit(
-                actor=info.context.user,
-                application_id=pk_of(application_id, "RenewalApplication"),
-            ),
+            info, services.renewal_submit, application_id=_application_pk(application_id)
         )
 
     @strawberry_django.mutation(description="Cancel an application that is not yet paid.")
     def cancel_renewal(self, info: Info, application_id: relay.GlobalID) -> RenewalPayload:
         return _payload(
-            info,
-            lambda: services.renewal_cancel(
-                actor=info.context.user,
-                application_id=pk_of(application_id, "RenewalApplication"),
-            ),
+            info, services.renewal_cancel, application_id=_application_pk(application_id)
         )
