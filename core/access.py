@@ -17,11 +17,35 @@ Everything else answers as if it did not exist.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.db.models import Q, QuerySet
 
 from core.models import Dependent, PermitChange, Person, ResidencyPermit, Sponsor
+
+
+_built: WeakKeyDictionary[Any, dict[str, QuerySet]] = WeakKeyDictionary()
+
+
+def _per_user(build: Callable[[Any], QuerySet]) -> Callable[[Any], QuerySet]:
+    """Build each of a user's visibility querysets once per user object — one request, or one
+    websocket connection — instead of once per field that narrows by it. Querysets are lazy:
+    every use is a fresh clone and runs fresh SQL, so nothing seen can go stale."""
+
+    @functools.wraps(build)
+    def cached(user: Any) -> QuerySet:
+        try:
+            built = _built.setdefault(user, {})
+        except TypeError:  # None, or an object that cannot be weakly referenced
+            return build(user)
+        if build.__name__ not in built:
+            built[build.__name__] = build(user)
+        return built[build.__name__].all()
+
+    return cached
 
 
 def is_back_office(user: Any) -> bool:
@@ -34,6 +58,7 @@ def _person_id(user: Any) -> int | None:
     return Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
 
 
+@_per_user
 def represented_sponsors(user: Any) -> QuerySet[Sponsor]:
     """Sponsors the user may act for: their own individual file and their employers' files."""
     if not (user and user.is_authenticated and user.is_active):
@@ -45,6 +70,7 @@ def _represented_ids(user: Any) -> QuerySet:
     return represented_sponsors(user).values("pk")
 
 
+@_per_user
 def visible_sponsors(user: Any) -> QuerySet[Sponsor]:
     if is_back_office(user):
         return Sponsor.objects.all()
@@ -58,6 +84,7 @@ def visible_sponsors(user: Any) -> QuerySet[Sponsor]:
     return Sponsor.objects.filter(pk__in=ids)
 
 
+@_per_user
 def visible_people(user: Any) -> QuerySet[Person]:
     if is_back_office(user):
         return Person.objects.all()
@@ -73,6 +100,7 @@ def visible_people(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=ids)
 
 
+@_per_user
 def visible_dependents(user: Any) -> QuerySet[Dependent]:
     if is_back_office(user):
         return Dependent.objects.all()
@@ -83,6 +111,7 @@ def visible_dependents(user: Any) -> QuerySet[Dependent]:
     )
 
 
+@_per_user
 def visible_permits(user: Any) -> QuerySet[ResidencyPermit]:
     if is_back_office(user):
         return ResidencyPermit.objects.all()

@@ -22,11 +22,28 @@ from graphql import (
     SelectionSetNode,
     value_from_ast_untyped,
 )
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import AddValidationRules, SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 
 def _limits() -> dict[str, int]:
     return settings.GRAPHQL_LIMITS
+
+
+# Made once: strawberry's QueryDepthLimiter and MaxAliasesLimiter build a new rule class per
+# extension instance, i.e. per request, and the validation cache never hits with them.
+DEPTH_AND_ALIAS_RULES = [
+    depth_rule(_limits()["MAX_DEPTH"], None, None),
+    alias_rule(_limits()["MAX_ALIASES"]),
+]
+
+
+class DepthAndAliasLimits(AddValidationRules):
+    """Maximum operation depth and alias count, as cacheable validation rules."""
+
+    def __init__(self) -> None:
+        super().__init__(DEPTH_AND_ALIAS_RULES)
 
 
 class QueryCost(SchemaExtension):

@@ -6,10 +6,8 @@ from __future__ import annotations
 import strawberry
 from django.conf import settings
 from strawberry.extensions import (
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -19,7 +17,7 @@ from realtime.subscriptions import Subscription
 from schema.accounts.schema import AccountMutation, AccountQuery
 from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
-from schema.limits import QueryCost
+from schema.limits import DepthAndAliasLimits, QueryCost
 from schema.renewals.mutations import RenewalMutation
 from schema.renewals.types import RenewalQuery
 
@@ -44,8 +42,7 @@ schema = strawberry.Schema(
     extensions=[
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=_limits["MAX_DEPTH"]),
-        lambda: MaxAliasesLimiter(max_alias_count=_limits["MAX_ALIASES"]),
+        DepthAndAliasLimits,
         lambda: MaxTokensLimiter(max_token_count=_limits["MAX_TOKENS"]),
         QueryCost,
         DjangoOptimizerExtension,
