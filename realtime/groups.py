@@ -1,7 +1,16 @@
 """Channel-layer group names and message types, shared by publishers and subscribers."""
 
 PERMIT_CHANGED = "permit.changed"
+APPLICATION_CHANGED = "application.changed"
 
 
 def permit_group(permit_id: int) -> str:
     return f"permit.{permit_id}"
+
+
+def application_group(application_id: int) -> str:
+    return f"application.{application_id}"
+
+
+def sponsor_applications_group(sponsor_id: int) -> str:
+    return f"sponsor.{sponsor_id}.applications"

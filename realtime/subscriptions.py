@@ -3,7 +3,9 @@ the object gets an error and never joins its group."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncGenerator
+from decimal import Decimal
 
 import strawberry
 from asgiref.sync import sync_to_async
@@ -12,10 +14,23 @@ from strawberry.types import Info
 
 from core import access
 from core.models import ResidencyPermit as PermitModel
-from realtime.groups import PERMIT_CHANGED, permit_group
+from core.renewals import models as renewal_models
+from realtime.groups import (
+    APPLICATION_CHANGED,
+    PERMIT_CHANGED,
+    application_group,
+    permit_group,
+    sponsor_applications_group,
+)
 from schema.core.enums import PermitChangeKindEnum
 from schema.core.types import ResidencyPermit
 from schema.errors import pk_of
+from schema.renewals.types import (
+    ApplicationEvent,
+    ApplicationStateEnum,
+    RenewalApplication,
+    visible_applications,
+)
 
 
 @strawberry.type(description="A change to a residency permit, sent after it is committed.")
@@ -23,6 +38,50 @@ class PermitEvent:
     kind: PermitChangeKindEnum
     permit: ResidencyPermit
     sent_at: float = strawberry.field(description="Unix time the event left the publisher.")
+
+
+@strawberry.type(
+    description="A state transition or check update of a renewal application, sent after it "
+    "is committed. Carries what a screen shows; ask for `application` to re-read the rest."
+)
+class ApplicationUpdate:
+    application_id: relay.GlobalID
+    state: ApplicationStateEnum = strawberry.field(description="The application's state now.")
+    amount_due: Decimal | None
+    event: ApplicationEvent
+    sent_at: float = strawberry.field(description="Unix time the event left the publisher.")
+
+    @strawberry.field(description="The whole application, read again (costs a query).")
+    async def application(self, info: Info) -> RenewalApplication | None:
+        pk = pk_of(self.application_id, "RenewalApplication")
+        return await sync_to_async(_visible_application)(info.context.user, pk)
+
+
+def _update_from(message: dict) -> ApplicationUpdate:
+    event = message["event"]
+    return ApplicationUpdate(
+        application_id=relay.GlobalID("RenewalApplication", str(message["application_id"])),
+        state=renewal_models.State(message["state"]),
+        amount_due=Decimal(message["amount_due"]) if message["amount_due"] else None,
+        event=renewal_models.ApplicationEvent(
+            id=event["id"],
+            application_id=message["application_id"],
+            at=dt.datetime.fromisoformat(event["at"]),
+            kind=event["kind"],
+            from_state=event["from_state"],
+            to_state=event["to_state"],
+            detail=event["detail"],
+        ),
+        sent_at=message["sent_at"],
+    )
+
+
+def _visible_application(user, pk: int | None) -> renewal_models.RenewalApplication | None:
+    return visible_applications(user).filter(pk=pk).first() if pk is not None else None
+
+
+def _watched_sponsor_ids(user) -> list[int]:
+    return list(access.represented_sponsors(user).values_list("pk", flat=True))
 
 
 def _visible_permit(user, pk: int | None) -> PermitModel | None:
@@ -47,3 +106,32 @@ class Subscription:
                 if permit is None:
                     return
                 yield PermitEvent(kind=message["kind"], permit=permit, sent_at=message["sent_at"])
+
+    @strawberry.subscription(
+        description="Every state transition and check update of one of your applications."
+    )
+    async def application_updated(
+        self, info: Info, id: relay.GlobalID
+    ) -> AsyncGenerator[ApplicationUpdate, None]:
+        pk = pk_of(id, "RenewalApplication")
+        if await sync_to_async(_visible_application)(info.context.user, pk) is None:
+            raise PermissionError("Not found.")
+        groups = [application_group(pk)]
+        async with info.context.ws.listen_to_channel(APPLICATION_CHANGED, groups=groups) as feed:
+            async for message in feed:
+                yield _update_from(message)
+
+    @strawberry.subscription(
+        name="myApplications",
+        description="Updates of every application of the sponsors you act for.",
+    )
+    async def my_applications(self, info: Info) -> AsyncGenerator[ApplicationUpdate, None]:
+        sponsor_ids = await sync_to_async(_watched_sponsor_ids)(info.context.user)
+        if not sponsor_ids:
+            raise PermissionError(
+                "Sign in as a sponsor, or as staff of one, to watch applications."
+            )
+        groups = [sponsor_applications_group(pk) for pk in sponsor_ids]
+        async with info.context.ws.listen_to_channel(APPLICATION_CHANGED, groups=groups) as feed:
+            async for message in feed:
+                yield _update_from(message)
