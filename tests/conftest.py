@@ -40,6 +40,13 @@ class GraphQLClient:
         )
 
 
+@pytest.fixture(autouse=True)
+def instant_agencies(settings):
+    """The agency simulator without its demo latency, so tests stay fast; tests about
+    latency, failures and outages set their own."""
+    settings.AGENCY_SIMULATOR = {"latency_ms": [0, 0], "failure_rate": 0.0, "outage": []}
+
+
 @pytest.fixture
 def gql(db) -> GraphQLClient:
     return GraphQLClient(Client())

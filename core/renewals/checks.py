@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import logging
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -79,7 +80,7 @@ def _claim(check_id: int) -> tuple[AgencyCheck, int] | None:
         check.attempts += 1
         check.lease_until = now + LEASE
         check.save(update_fields=["status", "attempts", "lease_until", "updated_at"])
-        record_event(check.item.application, actor=None, kind="check", detail=_detail(check))
+        announce_check(check)
         return check, check.attempts
 
 
@@ -165,7 +166,7 @@ def _retry_later(check_id: int, attempt: int, error: str) -> str:
         check.next_attempt_at = run_after
         check.last_error = error[:300]
         check.save()
-        record_event(check.item.application, actor=None, kind="check", detail=_detail(check))
+        announce_check(check)
         transaction.on_commit(lambda: enqueue(check_id, run_after=run_after))
     return "retrying"
 
@@ -186,12 +187,17 @@ def _record(check_id: int, attempt: int, result: CheckResult, facts: dict) -> st
         check.lease_until = None
         check.last_error = ""
         check.save()
-        record_event(check.item.application, actor=None, kind="check", detail=_detail(check))
+        announce_check(check)
         application_progress(check.item.application_id)
     return str(result.status)
 
 
-def _detail(check: AgencyCheck) -> dict:
+def announce_check(check: AgencyCheck, *, actor: Any = None, kind: str = "check") -> None:
+    """Put the check's new status in the application's history (and so on the websocket)."""
+    record_event(check.item.application, actor=actor, kind=kind, detail=check_event_detail(check))
+
+
+def check_event_detail(check: AgencyCheck) -> dict:
     return {
         "check_id": check.pk,
         "person_id": check.item.person_id,

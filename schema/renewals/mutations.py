@@ -11,7 +11,8 @@ from strawberry import relay
 from strawberry.types import Info
 
 from core.errors import RenewalErrorCode
-from core.renewals import services
+from core.renewals import review, services
+from core.renewals.models import RenewalApplication as RenewalApplicationModel
 from schema.errors import Error, pk_of, run_domain
 from schema.renewals.types import RenewalApplication
 
@@ -47,6 +48,11 @@ def _payload(info: Info, service: Callable[..., Any], **arguments: Any) -> Renew
         info, RenewalError, lambda: service(actor=info.context.user, **arguments)
     )
     return RenewalPayload(application=application, errors=errors)
+
+
+def _decide_review(*, actor: Any, **decision: Any) -> RenewalApplicationModel:
+    check = review.check_review_decide(actor=actor, **decision)
+    return RenewalApplicationModel.objects.get(pk=check.item.application_id)
 
 
 def _application_pk(application_id: relay.GlobalID) -> int | None:
@@ -99,4 +105,14 @@ class RenewalMutation:
     def cancel_renewal(self, info: Info, application_id: relay.GlobalID) -> RenewalPayload:
         return _payload(
             info, services.renewal_cancel, application_id=_application_pk(application_id)
+        )
+
+    @strawberry_django.mutation(
+        description="Back office: clear a check sent to review, or block the person."
+    )
+    def decide_check_review(
+        self, info: Info, check_id: relay.GlobalID, clear: bool, note: str = ""
+    ) -> RenewalPayload:
+        return _payload(
+            info, _decide_review, check_id=pk_of(check_id, "AgencyCheck"), clear=clear, note=note
         )

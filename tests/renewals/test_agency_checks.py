@@ -3,44 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from core.agencies.simulator import find_civil_id, profile_for
+from core.agencies.simulator import profile_for
 from core.renewals.checks import check_run, checks_requeue_stalled
-from core.renewals.models import AgencyCheck, CheckStatus, RenewalApplication
-from core.renewals.services import PersonChoice, renewal_create, renewal_submit
+from core.renewals.models import AgencyCheck, CheckStatus
 from core.renewals.states import State
+from tests.renewals.helpers import give_profile, run_all, submit
 
 pytestmark = pytest.mark.django_db
-_serials = itertools.count(100, 37)
-
 CLEAN = lambda p: p.fully_insured and not p.fines and not p.court_records  # noqa: E731
-
-
-@pytest.fixture(autouse=True)
-def instant_agencies(settings):
-    settings.AGENCY_SIMULATOR = {"latency_ms": [0, 0], "failure_rate": 0.0, "outage": []}
-
-
-def give_profile(person, wanted) -> None:
-    person.civil_id = find_civil_id(person.date_of_birth, wanted, next(_serials))
-    person.save(update_fields=["civil_id"])
-
-
-def submit(h, *people) -> RenewalApplication:
-    app = renewal_create(
-        actor=h["user"], sponsor_id=h["sponsor"].pk,
-        people=[PersonChoice(p.pk, 12) for p in people],
-    )
-    return renewal_submit(actor=h["user"], application_id=app.pk)
-
-
-def run_all(app) -> list[str]:
-    return [check_run(check_id=c.pk) for c in AgencyCheck.objects.filter(item__application=app)]
 
 
 def test_all_clear_awaits_payment_with_nothing_extra_due(household):
@@ -130,7 +105,8 @@ def test_a_check_whose_worker_died_is_taken_over(household):
     app = submit(h, h["wife"])
     check = AgencyCheck.objects.filter(item__application=app).first()
     AgencyCheck.objects.filter(pk=check.pk).update(
-        status=CheckStatus.RUNNING, attempts=1,
+        status=CheckStatus.RUNNING,
+        attempts=1,
         lease_until=timezone.now() - dt.timedelta(seconds=1),
     )
     assert checks_requeue_stalled() >= 1

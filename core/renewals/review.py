@@ -1,0 +1,40 @@
+"""An officer's decision on a check the rules sent to review (court findings, a work permit
+ending early): clear it, or block the person. The decision is part of the history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from core import access
+from core.errors import DomainError, RenewalErrorCode
+from core.renewals.checks import announce_check, application_progress
+from core.renewals.models import AgencyCheck, CheckStatus
+from core.renewals.states import State
+
+
+@transaction.atomic
+def check_review_decide(
+    *, actor: Any, check_id: int | None, clear: bool, note: str
+) -> AgencyCheck:
+    if not access.is_back_office(actor):
+        raise DomainError(RenewalErrorCode.NOT_FOUND, "checkId")
+    check = (
+        AgencyCheck.objects.select_for_update(of=("self",))
+        .select_related("item__application")
+        .filter(pk=check_id)
+        .first()
+    )
+    if check is None:
+        raise DomainError(RenewalErrorCode.NOT_FOUND, "checkId")
+    application = check.item.application
+    if check.status != CheckStatus.REVIEW or application.state != State.CHECKING:
+        raise DomainError(RenewalErrorCode.WRONG_STATE, None, {"state": check.status})
+    check.status = CheckStatus.CLEAR if clear else CheckStatus.BLOCKED
+    check.detail_en = f"{check.detail_en} Officer: {note}".strip()[:500]
+    check.detail_ar = f"{check.detail_ar} قرار الموظف: {note}".strip()[:500]
+    check.save(update_fields=["status", "detail_en", "detail_ar", "updated_at"])
+    announce_check(check, actor=actor, kind="review")
+    application_progress(application.pk)
+    return check
