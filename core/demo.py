@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core.agencies.simulator import SimulatedProfile, find_civil_id
 from core.articles import Article, Relation, SponsorKind
 from core.civil_id import make_civil_id
 from core.models import Dependent, Person, ResidencyPermit, Sponsor, SponsorStaff
@@ -49,6 +51,10 @@ LAST_NAMES = [
     ("فرج", "Farag"),
     ("دي كروز", "De Cruz"),
 ]
+CLEAN = lambda p: p.fully_insured and not p.fines and not p.court_records  # noqa: E731
+# Company workers the demo shows at the agencies: a travel ban, a court case for review.
+WORKER_TRAITS = {0: lambda p: p.has_travel_ban, 6: lambda p: p.court_review}
+
 NATIONALITIES = ["IND", "EGY", "PHL", "PAK", "BGD", "LKA", "NPL", "JOR", "SYR"]
 
 
@@ -60,10 +66,16 @@ class PersonSpec:
     born: dt.date
     sex: str
     serial: int
+    # What the simulated agencies should hold about this person (fines, a travel ban, …).
+    traits: Callable[[SimulatedProfile], bool] | None = None
 
 
 def _person(spec: PersonSpec) -> Person:
-    civil_id = make_civil_id(spec.born, spec.serial)
+    civil_id = (
+        find_civil_id(spec.born, spec.traits, spec.serial)
+        if spec.traits
+        else make_civil_id(spec.born, spec.serial)
+    )
     person, _ = Person.objects.get_or_create(
         civil_id=civil_id,
         defaults=dict(
@@ -114,7 +126,13 @@ def family(
     members = [
         (
             PersonSpec(
-                "بريا كومار", "Priya Kumar", "IND", dt.date(1988, 6, 14), "F", head_serial + 1
+                "بريا كومار",
+                "Priya Kumar",
+                "IND",
+                dt.date(1988, 6, 14),
+                "F",
+                head_serial + 1,
+                traits=lambda p: p.has_traffic_fines and p.fully_insured and not p.court_records,
             ),
             Relation.SPOUSE,
             Article.FAMILY_JOIN,
@@ -130,6 +148,7 @@ def family(
                     dt.date(2012 + i * 3, 1 + i, 10 + i),
                     "M" if i % 2 else "F",
                     head_serial + 2 + i,
+                    traits=(lambda p: p.uninsured) if i == 0 else CLEAN,
                 ),
                 Relation.CHILD,
                 Article.FAMILY_JOIN,
@@ -145,6 +164,7 @@ def family(
                     dt.date(1990, 2, 20),
                     "F",
                     head_serial + 50,
+                    traits=CLEAN,
                 ),
                 Relation.DOMESTIC_WORKER,
                 Article.DOMESTIC_WORKER,
@@ -154,7 +174,7 @@ def family(
     for offset, (spec, relation, article) in enumerate(members):
         person = _person(spec)
         _depend(sponsor, person, relation)
-        _permit(person, sponsor, article, today + dt.timedelta(days=60 + offset * 20))
+        _permit(person, sponsor, article, today + dt.timedelta(days=40 + offset * 10))
         people.append(person)
     return people
 
@@ -185,7 +205,17 @@ def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
     SponsorStaff.objects.get_or_create(sponsor=ministry, user=_user("hr.moh"))
     _user("officer", is_staff=True)
 
-    rajesh = _person(PersonSpec("راجيش كومار", "Rajesh Kumar", "IND", dt.date(1985, 3, 2), "M", 1))
+    rajesh = _person(
+        PersonSpec(
+            "راجيش كومار",
+            "Rajesh Kumar",
+            "IND",
+            dt.date(1985, 3, 2),
+            "M",
+            1,
+            traits=lambda p: p.clear,
+        )
+    )
     if rajesh.user_id is None:
         rajesh.user = _user("rajesh")
         rajesh.save(update_fields=["user"])
@@ -193,7 +223,7 @@ def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
         kind=SponsorKind.INDIVIDUAL, person=rajesh, defaults={"monthly_salary": "1250.000"}
     )
     _depend(company, rajesh, Relation.EMPLOYEE)
-    _permit(rajesh, company, Article.PRIVATE_SECTOR, today + dt.timedelta(days=75))
+    _permit(rajesh, company, Article.PRIVATE_SECTOR, today + dt.timedelta(days=540))
     family(rajesh_file, head_serial=1, children=2, domestic_worker=True, today=today)
 
     for i in range(company_workers):
@@ -208,6 +238,7 @@ def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
                 born,
                 "M",
                 1000 + i * 20,
+                traits=WORKER_TRAITS.get(i),
             )
         )
         _depend(company, worker, Relation.EMPLOYEE)

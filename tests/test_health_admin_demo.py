@@ -52,3 +52,33 @@ def test_admin_pages_render(family):
                 f"/admin/core/sponsor/{family['sponsor'].pk}/change/",
                 f"/admin/core/residencypermit/{family['permits'][0].pk}/change/"]:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_demo_people_have_the_agency_records_the_demo_shows():
+    from core.agencies.simulator import profile_for
+    from core.renewals.checks import check_run
+    from core.renewals.models import AgencyCheck
+    from core.renewals.services import PersonChoice, renewal_create, renewal_submit
+
+    call_command("seed_demo", verbosity=0)
+    rajesh = Sponsor.objects.get(person__name_en="Rajesh Kumar")
+    family = {d.person.name_en: d.person for d in rajesh.dependents.select_related("person")}
+    assert profile_for(family["Priya Kumar"].civil_id).has_traffic_fines
+    assert profile_for(family["Child1 Kumar"].civil_id).uninsured
+    workers = Person.objects.filter(sponsorships__sponsor__name_en="Gulf Tech Trading Co.")
+    assert any(profile_for(w.civil_id).has_travel_ban for w in workers)
+
+    # The whole family renews online and ends awaiting payment of fines and cover.
+    app = renewal_create(
+        actor=rajesh.person.user,
+        sponsor_id=rajesh.pk,
+        people=[PersonChoice(p.pk, 12) for p in family.values()],
+    )
+    renewal_submit(actor=rajesh.person.user, application_id=app.pk)
+    for check in AgencyCheck.objects.filter(item__application=app):
+        check_run(check_id=check.pk)
+    app.refresh_from_db()
+    assert app.state == "awaiting_payment"
+    fines = profile_for(family["Priya Kumar"].civil_id).fines_total
+    assert app.amount_due >= fines + 100
