@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
-from django.contrib.auth import aauthenticate, alogin, alogout
+from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
 from strawberry import relay
 from strawberry.types import Info
@@ -70,13 +70,13 @@ class AccountQuery:
 @strawberry.type
 class AccountMutation:
     @strawberry.mutation(description="Sign in with a session cookie (browsers).")
-    async def login(self, info: Info, username: str, password: str) -> LoginPayload:
+    def login(self, info: Info, username: str, password: str) -> LoginPayload:
         request = info.context.request
-        user = await aauthenticate(request, username=username, password=password)
+        user = authenticate(request, username=username, password=password)
         if user is None or not user.is_active:
             exc = DomainError(AccountErrorCode.INVALID_CREDENTIALS, "password")
             return LoginPayload(errors=to_errors(exc, info, AccountError))
-        await alogin(request, user)
+        login(request, user)
         info.context.user = user
         return LoginPayload(
             me=Me(username=user.get_username(), is_back_office=user.is_staff),
@@ -84,8 +84,8 @@ class AccountMutation:
         )
 
     @strawberry.mutation(description="End the browser session.")
-    async def logout(self, info: Info) -> LogoutPayload:
-        await alogout(info.context.request)
+    def logout(self, info: Info) -> LogoutPayload:
+        logout(info.context.request)
         return LogoutPayload(ok=True)
 
     @strawberry_django.mutation(description="Create a bearer token for an integration.")

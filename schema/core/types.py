@@ -36,10 +36,6 @@ class ArticleRule:
     max_renewal_months: int
 
 
-# Fields computed from already-loaded columns are ``async def``: strawberry-django then calls
-# them in the event loop instead of handing each one to a thread (one hop per permit, else).
-
-
 @strawberry_django.type(models.Person, name="Person")
 class Person(relay.Node):
     civil_id: auto
@@ -74,11 +70,11 @@ class Sponsor(relay.Node):
     )
 
     @strawberry_django.field(only=["name_en", "person__name_en"], select_related=["person"])
-    async def name_en(self, root: models.Sponsor) -> str:
+    def name_en(self, root: models.Sponsor) -> str:
         return root.display_name_en
 
     @strawberry_django.field(only=["name_ar", "person__name_ar"], select_related=["person"])
-    async def name_ar(self, root: models.Sponsor) -> str:
+    def name_ar(self, root: models.Sponsor) -> str:
         return root.display_name_ar
 
     @classmethod
@@ -131,11 +127,11 @@ class ResidencyPermit(relay.Node):
     history: list[PermitChange] = strawberry_django.field()
 
     @strawberry_django.field(only=["expires_on", "cancelled_at"])
-    async def status(self, root: models.ResidencyPermit) -> PermitStatusEnum:
+    def status(self, root: models.ResidencyPermit) -> PermitStatusEnum:
         return root.status_on(timezone.localdate())
 
     @strawberry_django.field(only=["article"])
-    async def article_rule(self, root: models.ResidencyPermit) -> ArticleRule:
+    def article_rule(self, root: models.ResidencyPermit) -> ArticleRule:
         rule = rule_for(root.article)
         return ArticleRule(
             number=int(rule.article),

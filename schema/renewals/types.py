@@ -78,34 +78,34 @@ class ApplicationEvent:
     detail: strawberry.scalars.JSON
 
     @strawberry_django.field(only=["from_state"])
-    async def from_state(self, root: models.ApplicationEvent) -> ApplicationStateEnum | None:
+    def from_state(self, root: models.ApplicationEvent) -> ApplicationStateEnum | None:
         return State(root.from_state) if root.from_state else None
 
     @strawberry_django.field(only=["to_state"])
-    async def to_state(self, root: models.ApplicationEvent) -> ApplicationStateEnum | None:
+    def to_state(self, root: models.ApplicationEvent) -> ApplicationStateEnum | None:
         return State(root.to_state) if root.to_state else None
 
     @strawberry_django.field(only=["detail"], description="The agency, for a check update.")
-    async def agency(self, root: models.ApplicationEvent) -> AgencyEnum | None:
+    def agency(self, root: models.ApplicationEvent) -> AgencyEnum | None:
         value = root.detail.get("agency")
         return models.AgencyName(value) if value else None
 
     @strawberry_django.field(only=["detail"], description="The check's status, for a check update.")
-    async def check_status(self, root: models.ApplicationEvent) -> CheckStatusEnum | None:
+    def check_status(self, root: models.ApplicationEvent) -> CheckStatusEnum | None:
         value = root.detail.get("status")
         return models.CheckStatus(value) if value else None
 
     @strawberry_django.field(only=["detail"], description="The amount a check found due (KWD).")
-    async def amount(self, root: models.ApplicationEvent) -> Decimal | None:
+    def amount(self, root: models.ApplicationEvent) -> Decimal | None:
         value = root.detail.get("amount")
         return Decimal(value) if value is not None else None
 
     @strawberry_django.field(only=["detail"])
-    async def detail_en(self, root: models.ApplicationEvent) -> str | None:
+    def detail_en(self, root: models.ApplicationEvent) -> str | None:
         return root.detail.get("detail_en")
 
     @strawberry_django.field(only=["detail"])
-    async def detail_ar(self, root: models.ApplicationEvent) -> str | None:
+    def detail_ar(self, root: models.ApplicationEvent) -> str | None:
         return root.detail.get("detail_ar")
 
 
