@@ -16,6 +16,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,7 +25,7 @@ from django_tasks import task
 from core.agencies.base import AgencyUnavailable, Subject
 from core.renewals import eligibility
 from core.renewals.eligibility import CheckResult
-from core.renewals.fees import residency_fee
+from core.renewals.fees import amount_due
 from core.renewals.models import (
     FINISHED_CHECKS,
     AgencyCheck,
@@ -36,12 +37,17 @@ from core.renewals.states import State
 
 logger = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(seconds=60)
-RETRY_DELAYS = (5, 15, 60, 300, 900)  # seconds, by attempt; the last repeats
+
+def lease() -> dt.timedelta:
+    """How long a claim on a check lasts (``settings.CHECK_LEASE_SECONDS``, read at call time)."""
+    return dt.timedelta(seconds=settings.CHECK_LEASE_SECONDS)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
+    """The backoff after a failed attempt: ``settings.CHECK_RETRY_DELAYS`` by attempt, the last
+    repeating."""
+    delays = settings.CHECK_RETRY_DELAYS
+    return dt.timedelta(seconds=delays[min(attempts, len(delays)) - 1])
 
 
 @task()
@@ -78,7 +84,7 @@ def _claim(check_id: int) -> tuple[AgencyCheck, int] | None:
             return None
         check.status = CheckStatus.RUNNING
         check.attempts += 1
-        check.lease_until = now + LEASE
+        check.lease_until = now + lease()
         check.save(update_fields=["status", "attempts", "lease_until", "updated_at"])
         announce_check(check)
         return check, check.attempts
@@ -230,9 +236,7 @@ def application_progress(application_id: int) -> None:
         return
     statuses = [c.status for item in remaining for c in item.checks.all()]
     if all(s == CheckStatus.CLEAR for s in statuses):
-        application.amount_due = sum(
-            (c.amount for item in remaining for c in item.checks.all()), Decimal("0.000")
-        ) + sum((residency_fee(item) for item in remaining), Decimal("0.000"))
+        application.amount_due = amount_due(remaining)
         application.save(update_fields=["amount_due"])
         application_transition(application, State.AWAITING_PAYMENT, actor=None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from core import access
-from core.renewals import models
+from core.renewals import fees, models
 from core.renewals.states import State
 from schema.core.types import Person, ResidencyPermit, Sponsor
 
@@ -109,6 +110,20 @@ class ApplicationEvent:
         return root.detail.get("detail_ar")
 
 
+@strawberry.enum(name="ChargeKind")
+class ChargeKind(enum.Enum):
+    HEALTH_INSURANCE = "health_insurance"
+    FINES = "fines"
+    RESIDENCY_FEE = "residency_fee"
+
+
+@strawberry.type(description="One charge of a renewal: whose, what for, how much (KWD).")
+class AmountLine:
+    person: Person
+    kind: ChargeKind
+    amount: Decimal
+
+
 @strawberry_django.type(
     models.RenewalApplication, name="RenewalApplication", filters=RenewalApplicationFilter
 )
@@ -124,6 +139,17 @@ class RenewalApplication(relay.Node):
     @strawberry_django.field(only=["id", "created_at"])
     def reference(self, root: models.RenewalApplication) -> str:
         return root.reference
+
+    @strawberry_django.field(
+        prefetch_related=["items__checks", "items__person"],
+        description="The itemised charges of the people still in the application.",
+    )
+    def amount_lines(self, root: models.RenewalApplication) -> list[AmountLine]:
+        items = [i for i in root.items.all() if i.state not in (State.REJECTED, State.CANCELLED)]
+        return [
+            AmountLine(person=line.item.person, kind=ChargeKind(line.kind), amount=line.amount)
+            for line in fees.amount_lines(items)
+        ]
 
     @classmethod
     def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:

@@ -113,3 +113,25 @@ def test_a_check_whose_worker_died_is_taken_over(household):
     assert check_run(check_id=check.pk) == "clear"
     check.refresh_from_db()
     assert check.attempts == 2
+
+
+def test_the_itemised_amount_due_over_graphql(gql, household, django_assert_max_num_queries):
+    from strawberry.relay import to_base64
+
+    h = household
+    give_profile(h["wife"], lambda p: p.uninsured and p.has_fines and not p.court_records)
+    give_profile(h["maid"], CLEAN)
+    app = submit(h, h["wife"], h["maid"])
+    run_all(app)
+    gql.login(h["user"])
+    query = """query($id: ID!) { node(id: $id) { ... on RenewalApplication {
+        state amountDue amountLines { person { nameEn } kind amount } } } }"""
+    with django_assert_max_num_queries(12):
+        result = gql(query, {"id": to_base64("RenewalApplication", app.pk)})["data"]["node"]
+    fines = profile_for(h["wife"].civil_id).fines_total
+    assert result["state"] == "AWAITING_PAYMENT"
+    assert Decimal(result["amountDue"]) == fines + Decimal("100.000")
+    assert sorted((line["kind"], Decimal(line["amount"])) for line in result["amountLines"]) == [
+        ("FINES", fines), ("HEALTH_INSURANCE", Decimal("100.000"))
+    ]
+    assert {line["person"]["nameEn"] for line in result["amountLines"]} == {"Mona Hassan"}
