@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the demo on the embedded default, `make test` runs the suite.
+# Two commands: `make run` serves the demo on the embedded default (SQLite, the in-memory channel
+# layer, agency checks in a worker thread inside daphne), `make test` runs the suite.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,7 +23,7 @@ migrate: install
 
 run: migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) iqama.asgi:application
+	IQAMA_INPROCESS_WORKER=1 $(BIN)/daphne -b 127.0.0.1 -p $(PORT) iqama.asgi:application
 
 test: install
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django (middleware, CSRF, sessions), websockets through
-Channels with session auth and an origin check."""
+Channels with session auth and an origin check. With ``IQAMA_INPROCESS_WORKER=1`` (``make run``)
+a renewal worker thread runs inside this process (docs/workers.md)."""
 
 import os
 
@@ -10,6 +11,7 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from realtime.consumers import graphql_ws_consumer  # noqa: E402
@@ -20,3 +22,9 @@ application = ProtocolTypeRouter(
         "websocket": AuthMiddlewareStack(URLRouter([path("graphql/", graphql_ws_consumer())])),
     }
 )
+
+if settings.INPROCESS_WORKER:
+    # One worker per process, however often this module is imported (start_in_process).
+    from core.renewals.worker import BindWorkerToEventLoop, start_in_process
+
+    application = BindWorkerToEventLoop(application, start_in_process())

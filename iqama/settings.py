@@ -84,6 +84,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that daphne processes started by the realtime tests share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"{_TEST_DB}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Transactions take the write lock when they begin, waiting up to the timeout: a deferred
+    # one that reads and then writes fails at once with "database is locked" when another
+    # connection (a request's thread, the in-process worker) writes at the same time.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 else:
     DATABASES["default"]["TEST"] = {"NAME": _TEST_DB}
 
@@ -108,8 +112,28 @@ else:
 # Background work (agency checks) through django-tasks with its database backend: durable in
 # whatever database the service uses, run by `manage.py renewal_worker` (see docs/workers.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How long a worker's claim on an agency check lasts (a killed worker's check is taken over once
+# it runs out: keep it above the slowest agency's answer), how often every worker looks for such
+# checks, and the backoff of a check whose agency is down (seconds by attempt; the last repeats).
+CHECK_LEASE_SECONDS = float(os.environ.get("CHECK_LEASE_SECONDS", "60"))
+CHECK_SWEEP_SECONDS = float(os.environ.get("CHECK_SWEEP_SECONDS", "5"))
+CHECK_RETRY_DELAYS = [
+    float(s) for s in os.environ.get("CHECK_RETRY_DELAYS", "5,15,60,300,900").split(",")
+]
+# `make run` sets IQAMA_INPROCESS_WORKER=1: a worker thread inside daphne (iqama/asgi.py), for
+# the in-memory channel layer, which cannot carry a separate worker's events to subscribers.
+INPROCESS_WORKER = os.environ.get("IQAMA_INPROCESS_WORKER", "0") == "1"
 
 SERVE_AGENCY_SIMULATOR = os.environ.get("SERVE_AGENCY_SIMULATOR", "0") == "1"
+# How the simulated agencies misbehave (docs/agencies.md); for one process from the environment:
+# AGENCY_SIMULATOR_LATENCY_MS="min,max" (or one value), AGENCY_SIMULATOR_OUTAGE="health,courts".
+# Keys left out keep the simulator's defaults.
+AGENCY_SIMULATOR: dict = {}
+if _latency := os.environ.get("AGENCY_SIMULATOR_LATENCY_MS", "").strip():
+    _bounds = [int(ms) for ms in _latency.split(",")]
+    AGENCY_SIMULATOR["latency_ms"] = [_bounds[0], _bounds[-1]]
+if _outage := os.environ.get("AGENCY_SIMULATOR_OUTAGE", "").strip():
+    AGENCY_SIMULATOR["outage"] = [name.strip() for name in _outage.split(",") if name.strip()]
 
 # Renewal rules that are policy, not law (see core/renewals/eligibility.py).
 RENEWAL_RULES = {
