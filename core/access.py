@@ -26,7 +26,6 @@ from django.db.models import Q, QuerySet
 
 from core.models import Dependent, PermitChange, Person, ResidencyPermit, Sponsor
 
-
 _built: WeakKeyDictionary[Any, dict[str, QuerySet]] = WeakKeyDictionary()
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "strawberry_django",
     "core",
     "core.renewals",
+    "core.documents",
     "django_tasks",
     "django_tasks_db",
     "realtime",
@@ -134,6 +135,52 @@ if _latency := os.environ.get("AGENCY_SIMULATOR_LATENCY_MS", "").strip():
     AGENCY_SIMULATOR["latency_ms"] = [_bounds[0], _bounds[-1]]
 if _outage := os.environ.get("AGENCY_SIMULATOR_OUTAGE", "").strip():
     AGENCY_SIMULATOR["outage"] = [name.strip() for name in _outage.split(",") if name.strip()]
+
+# Documents (docs/documents.md): validated by content, stored once per distinct content through
+# Django's storage API under the "documents" alias — the filesystem under var/media by default,
+# an S3-compatible bucket through django-storages (`pip install -e '.[s3]'`) when
+# DOCUMENTS_S3_BUCKET is set. Files are never served from MEDIA_URL: only through short-lived
+# signed links (core/documents/links.py).
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT / "documents"),
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    },
+}
+if _bucket := os.environ.get("DOCUMENTS_S3_BUCKET", ""):
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": os.environ.get("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DOCUMENTS_S3_REGION") or None,
+            "location": os.environ.get("DOCUMENTS_S3_PREFIX", "documents"),
+            "default_acl": "private",
+            "file_overwrite": True,
+            "querystring_auth": True,
+        },
+    }
+DOCUMENTS = {
+    "MAX_BYTES": int(os.environ.get("DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024))),
+    "MAX_MEGAPIXELS": 40,
+    # A personal photo as for an ID: portrait 4:5 (e.g. 40×50 mm), at least 400×500 pixels.
+    "PHOTO_MIN_WIDTH": 400,
+    "PHOTO_MIN_HEIGHT": 500,
+    "PHOTO_ASPECT": 0.8,
+    "PHOTO_ASPECT_TOLERANCE": 0.05,
+    # How long a download link works, in seconds.
+    "LINK_SECONDS": int(os.environ.get("DOCUMENT_LINK_SECONDS", "300")),
+}
 
 # Renewal rules that are policy, not law (see core/renewals/eligibility.py).
 RENEWAL_RULES = {

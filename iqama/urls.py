@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql/", IqamaGraphQLView.as_view(schema=schema)),
     path("healthz", healthz),
+    path("documents/", include("core.documents.urls")),  # signed download links only
 ]
 
 if settings.DEBUG or settings.SERVE_AGENCY_SIMULATOR:

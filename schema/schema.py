@@ -17,18 +17,20 @@ from realtime.subscriptions import Subscription
 from schema.accounts.schema import AccountMutation, AccountQuery
 from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
+from schema.documents.mutations import DocumentMutation
+from schema.documents.queries import DocumentQuery
 from schema.limits import DepthAndAliasLimits, QueryCost
 from schema.renewals.mutations import RenewalMutation
 from schema.renewals.types import RenewalQuery
 
 
 @strawberry.type
-class Query(ResidencyQuery, RenewalQuery, AccountQuery):
+class Query(ResidencyQuery, RenewalQuery, DocumentQuery, AccountQuery):
     pass
 
 
 @strawberry.type
-class Mutation(ResidencyMutation, RenewalMutation, AccountMutation):
+class Mutation(ResidencyMutation, RenewalMutation, DocumentMutation, AccountMutation):
     pass
 
 

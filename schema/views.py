@@ -65,6 +65,14 @@ def _error_response(message: str, code: str, status: int) -> JsonResponse:
 
 @method_decorator(csrf_exempt, name="dispatch")
 class IqamaGraphQLView(GraphQLView):
+    # GraphQL multipart request spec (document uploads); the CSRF rules above still apply.
+    multipart_uploads_enabled = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        # strawberry's __init__ assigns its own default (False) over the class attribute.
+        kwargs.setdefault("multipart_uploads_enabled", type(self).multipart_uploads_enabled)
+        super().__init__(**kwargs)
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         token = bearer_token(request.headers.get("Authorization"))
         if token is not None:

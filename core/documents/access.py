@@ -1,0 +1,55 @@
+"""Who may see and add documents — beside ``core.access``, on the same definitions.
+
+Narrower than seeing a person: a wife may see her husband's name (he is her sponsor) but not
+his passport. Documents of a person are for:
+
+- the person themself;
+- users who act for a sponsor the person currently depends on (an active ``Dependent``) or
+  holds a live permit from (``core.access.represented_sponsors``: the individual sponsor
+  himself, a company's or government body's staff);
+- back-office staff.
+
+The same people may add documents for that person. An ex-sponsor loses access once the
+dependency has ended and the permit is cancelled. Anything else answers as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from core import access
+from core.documents.models import Document
+from core.models import Person
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def document_people(user: Any) -> QuerySet[Person]:
+    """People whose documents the user may see, download and add."""
+    if access.is_back_office(user):
+        return Person.objects.all()
+    if not _signed_in(user):
+        return Person.objects.none()
+    represented = access.represented_sponsors(user).values("pk")
+    ids = Person.objects.filter(
+        Q(user_id=user.pk)
+        | Q(sponsorships__sponsor__in=represented, sponsorships__ended_on__isnull=True)
+        | Q(permits__sponsor__in=represented, permits__cancelled_at__isnull=True)
+    ).values("pk")
+    return Person.objects.filter(pk__in=ids)
+
+
+def visible_documents(user: Any) -> QuerySet[Document]:
+    if access.is_back_office(user):
+        return Document.objects.all()
+    if not _signed_in(user):
+        return Document.objects.none()
+    return Document.objects.filter(owner__in=document_people(user).values("pk"))
+
+
+def may_manage_documents_of(user: Any, person_id: int | None) -> bool:
+    return person_id is not None and document_people(user).filter(pk=person_id).exists()

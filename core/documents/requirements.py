@@ -1,0 +1,301 @@
+"""Which documents an application needs, as data, and the selectors that read the archive
+against it.
+
+A rule says: for this purpose (a renewal, a visit permit), under these articles, for a person in
+these relations to their sponsor, these kinds are needed — the applicant's own ("holder") or the
+individual sponsor's ("sponsor": his civil ID, his salary certificate). Rules add up: every rule
+that matches contributes its needs. Company and government sponsors' own papers are not
+people's documents and are not asked for here.
+
+A document counts when it is valid on the day asked about (``Document.is_valid_on``: not
+expired, and recent enough for kinds that must be, see ``kinds.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from core.articles import Article, Relation, rule_for
+from core.documents.kinds import DocumentKind
+from core.documents.models import Document, DocumentUse
+from core.models import Dependent, Person, ResidencyPermit, Sponsor
+
+
+class Purpose(models.TextChoices):
+    RENEWAL = "renewal", "Residency renewal"
+    VISIT_PERMIT = "visit_permit", "Visit permit"
+
+
+class Whose(models.TextChoices):
+    HOLDER = "holder", "The applicant's"
+    SPONSOR = "sponsor", "The individual sponsor's"
+
+
+@dataclass(frozen=True)
+class Need:
+    kind: DocumentKind
+    whose: Whose = Whose.HOLDER
+
+
+@dataclass(frozen=True)
+class Rule:
+    purpose: Purpose
+    needs: tuple[Need, ...]
+    articles: frozenset[int] | None = None  # None: under any article
+    relations: frozenset[str] | None = None  # None: in any relation
+
+    def matches(self, purpose: str, article: int | None, relation: str | None) -> bool:
+        return (
+            self.purpose == purpose
+            and (self.articles is None or article in self.articles)
+            and (self.relations is None or relation in self.relations)
+        )
+
+
+K = DocumentKind
+FAMILY = frozenset({Relation.SPOUSE, Relation.CHILD, Relation.PARENT})
+
+RULES: tuple[Rule, ...] = (
+    # Renewals: everyone shows who they are; family join proves the family tie and that the
+    # sponsor still supports it; a private-sector worker's residency follows the work permit;
+    # a domestic worker's follows the householder's own residency.
+    Rule(Purpose.RENEWAL, (Need(K.PERSONAL_PHOTO), Need(K.PASSPORT_COPY))),
+    Rule(Purpose.RENEWAL, (Need(K.WORK_PERMIT),), articles=frozenset({Article.PRIVATE_SECTOR})),
+    Rule(
+        Purpose.RENEWAL,
+        (Need(K.MARRIAGE_CERTIFICATE),),
+        articles=frozenset({Article.FAMILY_JOIN}),
+        relations=frozenset({Relation.SPOUSE}),
+    ),
+    Rule(
+        Purpose.RENEWAL,
+        (Need(K.BIRTH_CERTIFICATE),),
+        articles=frozenset({Article.FAMILY_JOIN}),
+        relations=frozenset({Relation.CHILD}),
+    ),
+    Rule(
+        Purpose.RENEWAL,
+        (Need(K.SALARY_CERTIFICATE, Whose.SPONSOR), Need(K.CIVIL_ID, Whose.SPONSOR)),
+        articles=frozenset({Article.FAMILY_JOIN}),
+    ),
+    Rule(
+        Purpose.RENEWAL,
+        (Need(K.CIVIL_ID, Whose.SPONSOR),),
+        articles=frozenset({Article.DOMESTIC_WORKER}),
+    ),
+    # Visit permits (not built yet; their requirements are known already): the visitor's
+    # identity, and for a family visit the tie and the host's means and residency.
+    Rule(Purpose.VISIT_PERMIT, (Need(K.PERSONAL_PHOTO), Need(K.PASSPORT_COPY))),
+    Rule(
+        Purpose.VISIT_PERMIT,
+        (
+            Need(K.SALARY_CERTIFICATE, Whose.SPONSOR),
+            Need(K.CIVIL_ID, Whose.SPONSOR),
+            Need(K.LEASE, Whose.SPONSOR),
+        ),
+        relations=FAMILY,
+    ),
+    Rule(
+        Purpose.VISIT_PERMIT,
+        (Need(K.MARRIAGE_CERTIFICATE),),
+        relations=frozenset({Relation.SPOUSE}),
+    ),
+    Rule(
+        Purpose.VISIT_PERMIT,
+        (Need(K.BIRTH_CERTIFICATE),),
+        relations=frozenset({Relation.CHILD}),
+    ),
+)
+
+
+def needs_for(purpose: str, article: int | None, relation: str | None) -> list[Need]:
+    """Every document needed, in rule order, each once."""
+    needs: dict[Need, None] = {}
+    for rule in RULES:
+        if rule.matches(purpose, article, relation):
+            needs.update(dict.fromkeys(rule.needs))
+    return list(needs)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A needed document with no valid one in the archive."""
+
+    kind: DocumentKind
+    whose: Whose
+    owner_id: int  # who should hold it: the applicant, or the individual sponsor
+    expired_on: dt.date | None = None  # None: never uploaded; else the last one lapsed then
+
+    @property
+    def reason(self) -> str:
+        return "missing" if self.expired_on is None else "expired"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    need: Need
+    owner_id: int
+    document: Document | None
+    expired_on: dt.date | None = None
+
+
+def _sponsor_person_id(person: Person, relation: str | None, sponsor: Sponsor | None) -> int | None:
+    if sponsor is None and relation is not None:
+        dependency = (
+            Dependent.objects.select_related("sponsor")
+            .filter(person=person, relation=relation, ended_on__isnull=True)
+            .first()
+        )
+        sponsor = dependency.sponsor if dependency else None
+    return sponsor.person_id if sponsor is not None else None
+
+
+def _best(
+    documents: Iterable[Document], on_date: dt.date
+) -> tuple[Document | None, dt.date | None]:
+    """The valid document that lasts longest (newest first among equals), else when the last
+    one lapsed."""
+    valid = [d for d in documents if d.is_valid_on(on_date)]
+    if valid:
+        return max(valid, key=lambda d: (d.valid_until or dt.date.max, d.uploaded_at)), None
+    lapsed = [d.valid_until for d in documents if d.valid_until and d.valid_until < on_date]
+    return None, max(lapsed, default=None)
+
+
+def resolve(
+    person: Person,
+    article: int | None,
+    relation: str | None,
+    on_date: dt.date | None = None,
+    *,
+    purpose: str = Purpose.RENEWAL,
+    sponsor: Sponsor | None = None,
+) -> list[Resolved]:
+    """Each need with the archived document that meets it, if any."""
+    on_date = on_date or timezone.localdate()
+    needs = needs_for(purpose, article, relation)
+    owners = {Whose.HOLDER: person.pk}
+    if any(n.whose == Whose.SPONSOR for n in needs):
+        sponsor_person = _sponsor_person_id(person, relation, sponsor)
+        if sponsor_person is not None:
+            owners[Whose.SPONSOR] = sponsor_person
+    needs = [n for n in needs if n.whose in owners]  # companies' papers are not asked here
+    archive: dict[tuple[int, str], list[Document]] = {}
+    for document in Document.objects.filter(
+        owner_id__in=set(owners.values()), kind__in={n.kind for n in needs}
+    ):
+        archive.setdefault((document.owner_id, document.kind), []).append(document)
+    resolved = []
+    for need in needs:
+        owner_id = owners[need.whose]
+        document, expired_on = _best(archive.get((owner_id, need.kind), []), on_date)
+        resolved.append(Resolved(need, owner_id, document, expired_on))
+    return resolved
+
+
+def missing_documents(
+    person: Person,
+    article: int | None,
+    relation: str | None,
+    on_date: dt.date | None = None,
+    *,
+    purpose: str = Purpose.RENEWAL,
+    sponsor: Sponsor | None = None,
+) -> list[Missing]:
+    """What is needed and not in the archive valid on ``on_date``: never uploaded, or lapsed.
+    The sponsor, for the sponsor's documents, is ``sponsor`` or else the one the person depends
+    on in ``relation``."""
+    return [
+        Missing(r.need.kind, r.need.whose, r.owner_id, r.expired_on)
+        for r in resolve(person, article, relation, on_date, purpose=purpose, sponsor=sponsor)
+        if r.document is None
+    ]
+
+
+def relation_for_article(person: Person, article: int) -> tuple[str | None, Sponsor | None]:
+    """The person's relation and sponsor under an article: from their live permit under it,
+    else from an active dependency in a relation the article allows."""
+    permit = (
+        ResidencyPermit.objects.select_related("sponsor")
+        .filter(holder=person, article=article, cancelled_at__isnull=True)
+        .order_by("-expires_on")
+        .first()
+    )
+    dependencies = Dependent.objects.select_related("sponsor").filter(
+        person=person, ended_on__isnull=True
+    )
+    if permit is not None:
+        dependency = dependencies.filter(sponsor=permit.sponsor).first()
+        return (dependency.relation if dependency else None), permit.sponsor
+    allowed = rule_for(article).relations if article in Article.values else frozenset()
+    dependency = dependencies.filter(relation__in=allowed).first()
+    return (dependency.relation, dependency.sponsor) if dependency else (None, None)
+
+
+def _item_context(item) -> tuple[int, str | None, Sponsor]:
+    sponsor = item.application.sponsor
+    relation = (
+        Dependent.objects.filter(sponsor=sponsor, person_id=item.person_id, ended_on__isnull=True)
+        .values_list("relation", flat=True)
+        .first()
+    )
+    return item.permit.article, relation, sponsor
+
+
+def _resolve_item(item, on_date: dt.date | None) -> list[Resolved]:
+    article, relation, sponsor = _item_context(item)
+    return resolve(item.person, article, relation, on_date, sponsor=sponsor)
+
+
+def documents_for_renewal_item(item, on_date: dt.date | None = None) -> list[Document]:
+    """The valid archived documents that meet a renewal item's needs (one per need)."""
+    return [r.document for r in _resolve_item(item, on_date) if r.document is not None]
+
+
+@dataclass
+class AttachResult:
+    attached: dict[int, list[Document]] = field(default_factory=dict)  # by item id
+    missing: dict[int, list[Missing]] = field(default_factory=dict)  # by item id; only gaps
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+@transaction.atomic
+def attach_documents(application, on_date: dt.date | None = None) -> AttachResult:
+    """Record, for each live item of a renewal application, which archived documents it uses
+    (replacing what an earlier call recorded), and answer what is still missing per item.
+
+    Meant to be called by ``renewal_submit`` inside its transaction; calling it again (after
+    new uploads) brings the record up to date."""
+    from core.renewals.states import State
+
+    result = AttachResult()
+    items = application.items.exclude(state__in=[State.REJECTED, State.CANCELLED]).select_related(
+        "person", "permit", "application__sponsor"
+    )
+    for item in items:
+        resolved = _resolve_item(item, on_date)
+        chosen = {r.document.pk: r for r in resolved if r.document is not None}
+        DocumentUse.objects.filter(item=item).exclude(document_id__in=chosen).delete()
+        already = set(DocumentUse.objects.filter(item=item).values_list("document_id", flat=True))
+        DocumentUse.objects.bulk_create(
+            DocumentUse(item=item, document_id=pk, whose=r.need.whose)
+            for pk, r in chosen.items()
+            if pk not in already
+        )
+        result.attached[item.pk] = [r.document for r in chosen.values()]
+        gaps = [
+            Missing(r.need.kind, r.need.whose, r.owner_id, r.expired_on)
+            for r in resolved
+            if r.document is None
+        ]
+        if gaps:
+            result.missing[item.pk] = gaps
+    return result
