@@ -50,6 +50,8 @@ class RenewalErrorCode(enum.StrEnum):
     SALARY_BELOW_THRESHOLD = "salary_below_threshold"
     EMPTY_APPLICATION = "empty_application"
     WRONG_STATE = "wrong_state"
+    UNKNOWN_DOCUMENT_KIND = "unknown_document_kind"
+    DOCUMENT_MISSING = "document_missing"
 
 
 class DocumentErrorCode(enum.StrEnum):
@@ -75,6 +77,11 @@ class DocumentErrorCode(enum.StrEnum):
 
 MESSAGES: dict[enum.StrEnum, tuple[str, str]] = {
     RenewalErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
+    RenewalErrorCode.UNKNOWN_DOCUMENT_KIND: ("No such kind of document.", "نوع المستند غير معروف."),
+    RenewalErrorCode.DOCUMENT_MISSING: (
+        "A requested document ({kind}) has not been uploaded yet.",
+        "لم يتم رفع المستند المطلوب ({kind}) بعد.",
+    ),
     RenewalErrorCode.UNKNOWN_PERSON: (
         "No such person is registered.",
         "لا يوجد شخص مسجل بهذه البيانات.",

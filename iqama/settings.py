@@ -187,6 +187,7 @@ RENEWAL_RULES = {
     "WINDOW_MONTHS": int(os.environ.get("RENEWAL_WINDOW_MONTHS", "3")),
     "GRACE_DAYS": int(os.environ.get("RENEWAL_GRACE_DAYS", "60")),
     "FAMILY_JOIN_MIN_SALARY": os.environ.get("FAMILY_JOIN_MIN_SALARY", "800.000"),
+    "REQUIRE_DOCUMENTS": os.environ.get("RENEWAL_REQUIRE_DOCUMENTS", "1") == "1",
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -47,6 +47,14 @@ def instant_agencies(settings):
     settings.AGENCY_SIMULATOR = {"latency_ms": [0, 0], "failure_rate": 0.0, "outage": []}
 
 
+@pytest.fixture(autouse=True)
+def documents_optional(settings):
+    """Most tests are about other rules, so documents are not required before payment unless
+    a test says so (tests/renewals/test_renewal_documents.py); tests/runner.py sets the same
+    for the daphne and worker processes the tests start."""
+    settings.RENEWAL_RULES = {**settings.RENEWAL_RULES, "REQUIRE_DOCUMENTS": False}
+
+
 @pytest.fixture
 def gql(db) -> GraphQLClient:
     return GraphQLClient(Client())

@@ -33,6 +33,7 @@ def main(argv: list[str]) -> int:
     run_id = uuid.uuid4().hex[:8]
     env.setdefault("CHANNEL_PREFIX", f"iqama-test-{run_id}")
     env.setdefault("TEST_DB_NAME", f"test_iqama_{run_id}")
+    env.setdefault("RENEWAL_REQUIRE_DOCUMENTS", "0")  # as tests/conftest.py: documents_optional
 
     database = "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     layer = "channels-redis" if env.get("REDIS_URL") else "in-memory"

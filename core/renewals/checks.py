@@ -33,7 +33,7 @@ from core.renewals.models import (
     RenewalApplication,
 )
 from core.renewals.services import application_transition, record_event
-from core.renewals.states import State
+from core.renewals.states import CHECKING_STATES, State
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _claim(check_id: int) -> tuple[AgencyCheck, int] | None:
             return None  # another worker holds it
         if check.next_attempt_at > now + dt.timedelta(seconds=1):
             return None  # not due yet; its own delayed job will come
-        if check.item.application.state != State.CHECKING:
+        if check.item.application.state not in CHECKING_STATES:
             return None
         check.status = CheckStatus.RUNNING
         check.attempts += 1
@@ -218,9 +218,12 @@ def check_event_detail(check: AgencyCheck) -> dict:
 
 def application_progress(application_id: int) -> None:
     """After a check finishes: reject blocked items; when every check of the remaining items
-    has cleared, the application awaits payment with its amount due."""
+    has cleared and the documents are all there, the application awaits payment with its
+    amount due (else it waits for the documents it lacks)."""
+    from core.renewals import documents
+
     application = RenewalApplication.objects.select_for_update().get(pk=application_id)
-    if application.state != State.CHECKING:
+    if application.state not in CHECKING_STATES:
         return
     live_items = list(application.items.exclude(state=State.REJECTED).prefetch_related("checks"))
     for item in live_items:
@@ -235,7 +238,12 @@ def application_progress(application_id: int) -> None:
         )
         return
     statuses = [c.status for item in remaining for c in item.checks.all()]
-    if all(s == CheckStatus.CLEAR for s in statuses):
+    if application.state == State.CHECKING and all(s == CheckStatus.CLEAR for s in statuses):
+        if documents.documents_required() and not documents.request_missing(
+            application, actor=None
+        ):
+            documents.wait_for_documents(application, actor=None, reason="documents missing")
+            return
         application.amount_due = amount_due(remaining)
         application.save(update_fields=["amount_due"])
         application_transition(application, State.AWAITING_PAYMENT, actor=None)
@@ -250,7 +258,7 @@ def checks_requeue_stalled(*, now: dt.datetime | None = None) -> int:
             status__in=[CheckStatus.PENDING, CheckStatus.RETRYING],
             next_attempt_at__lt=now - dt.timedelta(seconds=30),
         ),
-        item__application__state=State.CHECKING,
+        item__application__state__in=CHECKING_STATES,
     ).values_list("pk", flat=True)
     ids = list(stalled)
     for pk in ids:

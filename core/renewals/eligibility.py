@@ -29,6 +29,8 @@ DEFAULT_RULES = {
     "WINDOW_MONTHS": 3,
     "GRACE_DAYS": 60,
     "FAMILY_JOIN_MIN_SALARY": "800.000",
+    # Every document the requirements name must be in the archive before payment.
+    "REQUIRE_DOCUMENTS": True,
 }
 
 

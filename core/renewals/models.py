@@ -18,7 +18,7 @@ class RenewalApplication(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)
     amount_due = models.DecimalField(
         "amount due (KWD)",
@@ -58,7 +58,7 @@ class RenewalItem(models.Model):
         ResidencyPermit, on_delete=models.PROTECT, related_name="renewal_items"
     )
     months = models.PositiveSmallIntegerField(null=True, blank=True)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
     # Kept while the item is in an open application: the database itself refuses a person in
     # two open applications, whatever races the services lose.
     open_person = models.ForeignKey(
@@ -135,8 +135,8 @@ class ApplicationEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     kind = models.CharField(max_length=20)  # "transition" or "check"
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -149,3 +149,26 @@ class ApplicationEvent(models.Model):
 
 def open_items() -> Q:
     return Q(application__state__in=OPEN_STATES)
+
+
+class DocumentRequest(models.Model):
+    """A document asked of the applicant — by an officer, or by the rules when the archive
+    lacks one — that must be uploaded (after the request) before the application goes on."""
+
+    item = models.ForeignKey(
+        RenewalItem, on_delete=models.CASCADE, related_name="document_requests"
+    )
+    kind = models.CharField(max_length=24)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of person {self.owner_id} for item {self.item_id}"

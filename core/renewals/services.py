@@ -212,7 +212,7 @@ def renewal_choose_duration(
 @transaction.atomic
 def renewal_submit(*, actor: Any, application_id: int | None) -> RenewalApplication:
     """Validate every item again, then create one check per item per agency and start them."""
-    from core.renewals import checks
+    from core.renewals import checks, documents
 
     application = _editable_application(actor, application_id)
     items = list(application.items.select_related("permit__holder"))
@@ -230,6 +230,7 @@ def renewal_submit(*, actor: Any, application_id: int | None) -> RenewalApplicat
     if errors:
         raise DomainErrors(errors)
     application_transition(application, State.SUBMITTED, actor=actor)
+    documents.attach_and_report(application, actor=actor)
     created = [
         AgencyCheck.objects.create(item=item, agency=agency)
         for item in items

@@ -13,6 +13,7 @@ class State(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     CHECKING = "checking", "Checking"
+    WAITING_FOR_DOCUMENTS = "waiting_for_documents", "Waiting for documents"
     AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
     PAID = "paid", "Paid"
     ISSUED = "issued", "Issued"
@@ -23,8 +24,13 @@ class State(models.TextChoices):
 TRANSITIONS: dict[str, frozenset[str]] = {
     State.DRAFT: frozenset({State.SUBMITTED, State.CANCELLED}),
     State.SUBMITTED: frozenset({State.CHECKING, State.REJECTED, State.CANCELLED}),
-    State.CHECKING: frozenset({State.AWAITING_PAYMENT, State.REJECTED, State.CANCELLED}),
-    State.AWAITING_PAYMENT: frozenset({State.PAID, State.REJECTED, State.CANCELLED}),
+    State.CHECKING: frozenset(
+        {State.AWAITING_PAYMENT, State.WAITING_FOR_DOCUMENTS, State.REJECTED, State.CANCELLED}
+    ),
+    State.WAITING_FOR_DOCUMENTS: frozenset({State.CHECKING, State.REJECTED, State.CANCELLED}),
+    State.AWAITING_PAYMENT: frozenset(
+        {State.PAID, State.WAITING_FOR_DOCUMENTS, State.REJECTED, State.CANCELLED}
+    ),
     State.PAID: frozenset({State.ISSUED, State.REJECTED}),
     State.ISSUED: frozenset(),
     State.REJECTED: frozenset(),
@@ -32,8 +38,17 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 OPEN_STATES = frozenset(
-    {State.DRAFT, State.SUBMITTED, State.CHECKING, State.AWAITING_PAYMENT, State.PAID}
+    {
+        State.DRAFT,
+        State.SUBMITTED,
+        State.CHECKING,
+        State.WAITING_FOR_DOCUMENTS,
+        State.AWAITING_PAYMENT,
+        State.PAID,
+    }
 )
+# Agency checks go on while documents are awaited; only the move to payment waits for them.
+CHECKING_STATES = frozenset({State.CHECKING, State.WAITING_FOR_DOCUMENTS})
 EDITABLE_STATES = frozenset({State.DRAFT})
 
 

@@ -11,8 +11,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from core.errors import RenewalErrorCode
+from core.renewals import documents as renewal_documents
 from core.renewals import review, services
 from core.renewals.models import RenewalApplication as RenewalApplicationModel
+from schema.documents.types import DocumentKindEnum
 from schema.errors import Error, pk_of, run_domain
 from schema.renewals.types import RenewalApplication
 
@@ -115,4 +117,36 @@ class RenewalMutation:
     ) -> RenewalPayload:
         return _payload(
             info, _decide_review, check_id=pk_of(check_id, "AgencyCheck"), clear=clear, note=note
+        )
+
+    @strawberry_django.mutation(
+        description="Back office: ask for a new document; the application waits for it."
+    )
+    def request_renewal_document(
+        self,
+        info: Info,
+        application_id: relay.GlobalID,
+        person_id: relay.GlobalID,
+        kind: DocumentKindEnum,
+        reason: str,
+    ) -> RenewalPayload:
+        return _payload(
+            info,
+            renewal_documents.renewal_request_document,
+            application_id=_application_pk(application_id),
+            person_id=pk_of(person_id, "Person"),
+            kind=kind.value,
+            reason=reason,
+        )
+
+    @strawberry_django.mutation(
+        description="The requested documents are uploaded: the application goes on."
+    )
+    def renewal_documents_provided(
+        self, info: Info, application_id: relay.GlobalID
+    ) -> RenewalPayload:
+        return _payload(
+            info,
+            renewal_documents.renewal_documents_provided,
+            application_id=_application_pk(application_id),
         )

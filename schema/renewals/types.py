@@ -16,6 +16,7 @@ from core import access
 from core.renewals import fees, models
 from core.renewals.states import State
 from schema.core.types import Person, ResidencyPermit, Sponsor
+from schema.documents.types import Document, DocumentKindEnum
 
 ApplicationStateEnum = strawberry.enum(State, name="ApplicationState")
 AgencyEnum = strawberry.enum(models.AgencyName, name="Agency")
@@ -62,6 +63,13 @@ class RenewalItem(relay.Node):
     months: auto
     state: ApplicationStateEnum
     checks: list[AgencyCheck] = strawberry_django.field()
+
+    @strawberry_django.field(
+        prefetch_related=["document_uses__document__blob"],
+        description="The archived documents this person's renewal uses (attached on submit).",
+    )
+    def documents(self, root: models.RenewalItem) -> list[Document]:
+        return [use.document for use in root.document_uses.all()]
 
     @classmethod
     def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
@@ -124,6 +132,15 @@ class AmountLine:
     amount: Decimal
 
 
+@strawberry_django.type(models.DocumentRequest, name="DocumentRequest")
+class DocumentRequest:
+    kind: DocumentKindEnum
+    owner: Person
+    reason: auto
+    requested_at: auto
+    fulfilled_at: auto
+
+
 @strawberry_django.type(
     models.RenewalApplication, name="RenewalApplication", filters=RenewalApplicationFilter
 )
@@ -135,6 +152,13 @@ class RenewalApplication(relay.Node):
     amount_due: auto
     items: list[RenewalItem] = strawberry_django.field()
     history: list[ApplicationEvent] = strawberry_django.field()
+
+    @strawberry_django.field(
+        prefetch_related=["items__document_requests__owner"],
+        description="Documents asked of the applicant, open and met.",
+    )
+    def document_requests(self, root: models.RenewalApplication) -> list[DocumentRequest]:
+        return [r for item in root.items.all() for r in item.document_requests.all()]
 
     @strawberry_django.field(only=["id", "created_at"])
     def reference(self, root: models.RenewalApplication) -> str:

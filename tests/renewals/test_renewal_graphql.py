@@ -40,9 +40,11 @@ def test_create_and_submit(gql, household):
     submitted = gql(SUBMIT, {"id": created["application"]["id"]})["data"]["submitRenewal"]
     assert submitted["errors"] == []
     assert submitted["application"]["state"] == "CHECKING"
-    assert [e["toState"] for e in submitted["application"]["history"]] == [
+    history = submitted["application"]["history"]
+    assert [e["toState"] for e in history if e["kind"] == "transition"] == [
         "DRAFT", "SUBMITTED", "CHECKING"
     ]
+    assert [e["kind"] for e in history].count("documents") == 1  # attached and reported
     checks = submitted["application"]["items"][0]["checks"]
     assert sorted(c["agency"] for c in checks) == ["COURTS", "FINES", "HEALTH"]
     mine = gql("{ myApplications(filters: {state: [CHECKING]}) { totalCount } }")
