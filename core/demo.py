@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfWriter
 
 from core.agencies.simulator import SimulatedProfile, find_civil_id
 from core.articles import Article, Relation, SponsorKind
 from core.civil_id import make_civil_id
+from core.documents.models import Document
+from core.documents.services import document_upload
 from core.models import Dependent, Person, ResidencyPermit, Sponsor, SponsorStaff
 from core.services.permits import permit_issue
 
@@ -179,6 +186,61 @@ def family(
     return people
 
 
+def _demo_photo(label: str) -> bytes:
+    shade = int(hashlib.sha256(label.encode()).hexdigest()[:6], 16)
+    out = io.BytesIO()
+    color = (shade % 256, shade // 256 % 256, shade // 65536 % 256)
+    Image.new("RGB", (400, 500), color).save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def _demo_pdf(label: str) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": label})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def demo_documents(user, head: Person, members: list[Person], *, today: dt.date) -> None:
+    """The archive of Rajesh's family: what their renewal needs, uploaded once, so the demo
+    renewal reuses it (an officer can still ask for a new one)."""
+    if Document.objects.filter(owner=head).exists():
+        return
+    later = today + dt.timedelta(days=900)
+
+    def put(owner: Person, kind: str, content: bytes, name: str, **dates) -> None:
+        document_upload(
+            actor=user,
+            owner_id=owner.pk,
+            kind=kind,
+            file=SimpleUploadedFile(name, content),
+            **dates,
+        )
+
+    put(head, "salary_certificate", _demo_pdf("salary"), "salary.pdf", issued_on=today)
+    put(head, "civil_id", _demo_pdf("civil id"), "civil-id.pdf", expires_on=later)
+    for person in members:
+        put(person, "personal_photo", _demo_photo(person.civil_id), "photo.jpg")
+        put(
+            person,
+            "passport_copy",
+            _demo_pdf(f"passport {person.civil_id}"),
+            "passport.pdf",
+            expires_on=person.passport_expiry,
+        )
+        relation = (
+            person.sponsorships.filter(sponsor__person=head)
+            .values_list("relation", flat=True)
+            .first()
+        )
+        if relation == Relation.SPOUSE:
+            put(person, "marriage_certificate", _demo_pdf("marriage"), "marriage.pdf")
+        elif relation == Relation.CHILD:
+            put(person, "birth_certificate", _demo_pdf(f"birth {person.civil_id}"), "birth.pdf")
+
+
 @transaction.atomic
 def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
     today = timezone.localdate()
@@ -224,7 +286,8 @@ def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
     )
     _depend(company, rajesh, Relation.EMPLOYEE)
     _permit(rajesh, company, Article.PRIVATE_SECTOR, today + dt.timedelta(days=540))
-    family(rajesh_file, head_serial=1, children=2, domestic_worker=True, today=today)
+    members = family(rajesh_file, head_serial=1, children=2, domestic_worker=True, today=today)
+    demo_documents(rajesh.user, rajesh, members, today=today)
 
     for i in range(company_workers):
         first = FIRST_NAMES[i % len(FIRST_NAMES)]

@@ -54,8 +54,21 @@ def test_admin_pages_render(family):
         assert client.get(url).status_code == 200, url
 
 
+@pytest.fixture(autouse=True)
+def demo_documents_elsewhere(settings, tmp_path):
+    """seed_demo archives the family's documents: into a directory of the test's own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
+    }
+
+
 @pytest.mark.django_db
-def test_demo_people_have_the_agency_records_the_demo_shows():
+def test_demo_people_have_the_agency_records_the_demo_shows(settings):
+    settings.RENEWAL_RULES = {**settings.RENEWAL_RULES, "REQUIRE_DOCUMENTS": True}
     from core.agencies.simulator import profile_for
     from core.renewals.checks import check_run
     from core.renewals.models import AgencyCheck
@@ -69,7 +82,8 @@ def test_demo_people_have_the_agency_records_the_demo_shows():
     workers = Person.objects.filter(sponsorships__sponsor__name_en="Gulf Tech Trading Co.")
     assert any(profile_for(w.civil_id).has_travel_ban for w in workers)
 
-    # The whole family renews online and ends awaiting payment of fines and cover.
+    # The whole family renews online, reusing the archived documents, and ends awaiting
+    # payment of fines and cover.
     app = renewal_create(
         actor=rajesh.person.user,
         sponsor_id=rajesh.pk,
@@ -82,3 +96,4 @@ def test_demo_people_have_the_agency_records_the_demo_shows():
     assert app.state == "awaiting_payment"
     fines = profile_for(family["Priya Kumar"].civil_id).fines_total
     assert app.amount_due >= fines + 100
+    assert all(item.document_uses.exists() for item in app.items.all())
