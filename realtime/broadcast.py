@@ -30,7 +30,9 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {**message, "sent_at": time.time()}
+    # ``group``: a websocket gets every message of a type once per group it is in, and hands it
+    # to each of its subscriptions of that type; each keeps those of its own groups.
+    message = {**message, "group": group, "sent_at": time.time()}
     async_to_sync(layer.group_send)(group, message)
 
 

@@ -44,7 +44,10 @@ class IqamaWSConsumer(GraphQLWSConsumer):
 
 
 def graphql_ws_consumer():
+    from realtime.gc_tuning import tune_for_long_lived_connections
     from schema.schema import schema
+
+    tune_for_long_lived_connections()  # this process serves websockets: see gc_tuning
 
     return IqamaWSConsumer.as_asgi(
         schema=schema,

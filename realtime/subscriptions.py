@@ -76,6 +76,16 @@ def _update_from(message: dict) -> ApplicationUpdate:
     )
 
 
+def _for(message: dict, groups: list[str]) -> bool:
+    """Whether a channel-layer message came through one of this subscription's groups.
+
+    strawberry hands every message of a type to every subscription of that type on the
+    websocket, whatever group it came through: without this, ``applicationUpdated`` next to
+    ``myApplications`` on one socket gets each event twice, and ``applicationUpdated(A)`` next to
+    ``applicationUpdated(B)`` gets B's events too."""
+    return message.get("group") in groups
+
+
 def _visible_application(user, pk: int | None) -> renewal_models.RenewalApplication | None:
     return visible_applications(user).filter(pk=pk).first() if pk is not None else None
 
@@ -100,8 +110,11 @@ class Subscription:
         if await sync_to_async(_visible_permit)(info.context.user, pk) is None:
             raise PermissionError("Not found.")
         ws = info.context.ws
-        async with ws.listen_to_channel(PERMIT_CHANGED, groups=[permit_group(pk)]) as messages:
+        groups = [permit_group(pk)]
+        async with ws.listen_to_channel(PERMIT_CHANGED, groups=groups) as messages:
             async for message in messages:
+                if not _for(message, groups):
+                    continue
                 permit = await sync_to_async(_visible_permit)(info.context.user, pk)
                 if permit is None:
                     return
@@ -119,7 +132,8 @@ class Subscription:
         groups = [application_group(pk)]
         async with info.context.ws.listen_to_channel(APPLICATION_CHANGED, groups=groups) as feed:
             async for message in feed:
-                yield _update_from(message)
+                if _for(message, groups):
+                    yield _update_from(message)
 
     @strawberry.subscription(
         name="myApplications",
@@ -134,4 +148,5 @@ class Subscription:
         groups = [sponsor_applications_group(pk) for pk in sponsor_ids]
         async with info.context.ws.listen_to_channel(APPLICATION_CHANGED, groups=groups) as feed:
             async for message in feed:
-                yield _update_from(message)
+                if _for(message, groups):
+                    yield _update_from(message)

@@ -13,6 +13,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from realtime.execution import PerEventMemoExecutor
 from realtime.subscriptions import Subscription
 from schema.accounts.schema import AccountMutation, AccountQuery
 from schema.core.mutations import ResidencyMutation
@@ -41,6 +42,7 @@ schema = strawberry.Schema(
     mutation=Mutation,
     subscription=Subscription,
     config=StrawberryConfig(relay_max_results=_limits["MAX_PAGE_SIZE"]),
+    execution_context_class=PerEventMemoExecutor,  # see realtime/execution.py
     extensions=[
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
