@@ -113,3 +113,29 @@ def family(children: int = 2) -> dict:
         "maid": maid,
         "permits": permits,
     }
+
+
+def household() -> dict:
+    """A sponsor who signs in, holds his own permit for years, with a wife, a child and a maid
+    whose permits are inside the renewal window."""
+    head = person(name_en="Ahmed Hassan", login=True)
+    sponsor = individual_sponsor(head, salary="1250.000")
+    employer, _ = company("Employer")
+    permit(head, employer, article=Article.PRIVATE_SECTOR, days_left=1200)
+    wife = dependent(sponsor, Relation.SPOUSE, name_en="Mona Hassan", sex="F")
+    child = dependent(sponsor, Relation.CHILD, name_en="Omar Hassan")
+    maid = dependent(sponsor, Relation.DOMESTIC_WORKER, name_en="Ana Reyes", sex="F")
+    permits = {
+        "wife": permit(wife, sponsor, Article.FAMILY_JOIN, days_left=45),
+        "child": permit(child, sponsor, Article.FAMILY_JOIN, days_left=45),
+        "maid": permit(maid, sponsor, Article.DOMESTIC_WORKER, days_left=20),
+    }
+    return {
+        "user": head.user,
+        "head": head,
+        "sponsor": sponsor,
+        "wife": wife,
+        "child": child,
+        "maid": maid,
+        "permits": permits,
+    }
