@@ -20,29 +20,27 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from django.db.models import Q, QuerySet
 
 from core.models import Dependent, PermitChange, Person, ResidencyPermit, Sponsor
 
-_built: WeakKeyDictionary[Any, dict[str, QuerySet]] = WeakKeyDictionary()
-
 
 def _per_user(build: Callable[[Any], QuerySet]) -> Callable[[Any], QuerySet]:
     """Build each of a user's visibility querysets once per user object — one request, or one
-    websocket connection — instead of once per field that narrows by it. Querysets are lazy:
-    every use is a fresh clone and runs fresh SQL, so nothing seen can go stale."""
+    websocket connection — instead of once per field that narrows by it. Kept on the object
+    itself, so it lives and dies with it and never passes to another object of the same user.
+    Querysets are lazy: every use is a fresh clone and runs fresh SQL, so nothing goes stale."""
 
     @functools.wraps(build)
     def cached(user: Any) -> QuerySet:
-        try:
-            built = _built.setdefault(user, {})
-        except TypeError:  # None, or an object that cannot be weakly referenced
+        built = getattr(user, "__dict__", None)
+        if built is None:  # None, or an object without instance attributes
             return build(user)
-        if build.__name__ not in built:
-            built[build.__name__] = build(user)
-        return built[build.__name__].all()
+        memo = built.setdefault("_iqama_visibility", {})
+        if build.__name__ not in memo:
+            memo[build.__name__] = build(user)
+        return memo[build.__name__].all()
 
     return cached
 
