@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "realtime",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,34 @@ if _latency := os.environ.get("AGENCY_SIMULATOR_LATENCY_MS", "").strip():
     AGENCY_SIMULATOR["latency_ms"] = [_bounds[0], _bounds[-1]]
 if _outage := os.environ.get("AGENCY_SIMULATOR_OUTAGE", "").strip():
     AGENCY_SIMULATOR["outage"] = [name.strip() for name in _outage.split(",") if name.strip()]
+
+# Payments through KNET (docs/payments.md). The credentials come from the environment and are
+# never logged; the defaults are the local sandbox's terminal (mounted at sandbox/knet/ when
+# DEBUG or SERVE_KNET_SANDBOX=1, served by the same daphne).
+_PUBLIC_URL = os.environ.get(
+    "PAYMENTS_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
+KNET = {
+    "URL": os.environ.get("KNET_URL", f"{_PUBLIC_URL}/sandbox/knet/kpg"),
+    "TRANPORTAL_ID": os.environ.get("KNET_TRANPORTAL_ID", "100000001"),
+    "PASSWORD": os.environ.get("KNET_PASSWORD", "sandbox-password"),
+    "RESOURCE_KEY": os.environ.get("KNET_RESOURCE_KEY", "SANDBOXRESKEY016"),
+    "TIMEOUT": float(os.environ.get("KNET_TIMEOUT", "10")),
+    "CIRCUIT_FAIL_MAX": 5,
+    "CIRCUIT_RESET_SECONDS": 30,
+}
+PAYMENTS = {
+    # Where KNET posts results and sends the payer back (KNET must reach it).
+    "PUBLIC_URL": _PUBLIC_URL,
+    # The payer's landing page after KNET ({public}, {track_id}); a frontend may take it over.
+    "RESULT_URL": os.environ.get("PAYMENTS_RESULT_URL", "{public}/payments/knet/result/{track_id}"),
+    "QUOTE_MINUTES": int(os.environ.get("PAYMENT_QUOTE_MINUTES", str(24 * 60))),
+    "SESSION_MINUTES": int(os.environ.get("KNET_SESSION_MINUTES", "20")),
+    "RECONCILE_AFTER_SECONDS": int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "120")),
+    "REFUND_LEASE_SECONDS": 60,
+}
+SERVE_KNET_SANDBOX = os.environ.get("SERVE_KNET_SANDBOX", "0") == "1"
+KNET_SANDBOX = {"SESSION_MINUTES": 15, "OUTAGE": False}
 
 # Documents (docs/documents.md): validated by content, stored once per distinct content through
 # Django's storage API under the "documents" alias — the filesystem under var/media by default,

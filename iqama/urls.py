@@ -11,9 +11,15 @@ urlpatterns = [
     path("graphql/", IqamaGraphQLView.as_view(schema=schema)),
     path("healthz", healthz),
     path("documents/", include("core.documents.urls")),  # signed download links only
+    path("payments/", include("payments.urls")),  # KNET's callback, error and result pages
 ]
 
 if settings.DEBUG or settings.SERVE_AGENCY_SIMULATOR:
     # The agencies' simulator over HTTP, for the demo and for testing the HTTP adapters.
     # Unauthenticated by design, so never mounted in production unless asked for.
     urlpatterns.append(path("sim/agencies/", include("core.agencies.sim_urls")))
+
+if settings.DEBUG or settings.SERVE_KNET_SANDBOX:
+    # The local KNET (hosted page and tranPipe) for the demo and the tests; never in production
+    # unless asked for.
+    urlpatterns.append(path("sandbox/knet/", include("payments.gateways.knet_sandbox.urls")))

@@ -21,17 +21,21 @@ from schema.core.queries import ResidencyQuery
 from schema.documents.mutations import DocumentMutation
 from schema.documents.queries import DocumentQuery
 from schema.limits import DepthAndAliasLimits, QueryCost
+from schema.payments.mutations import PaymentMutation
+from schema.payments.types import PaymentQuery
 from schema.renewals.mutations import RenewalMutation
 from schema.renewals.types import RenewalQuery
 
 
 @strawberry.type
-class Query(ResidencyQuery, RenewalQuery, DocumentQuery, AccountQuery):
+class Query(ResidencyQuery, RenewalQuery, DocumentQuery, PaymentQuery, AccountQuery):
     pass
 
 
 @strawberry.type
-class Mutation(ResidencyMutation, RenewalMutation, DocumentMutation, AccountMutation):
+class Mutation(
+    ResidencyMutation, RenewalMutation, DocumentMutation, PaymentMutation, AccountMutation
+):
     pass
 
 

@@ -55,6 +55,22 @@ def documents_optional(settings):
     settings.RENEWAL_RULES = {**settings.RENEWAL_RULES, "REQUIRE_DOCUMENTS": False}
 
 
+@pytest.fixture(autouse=True)
+def fee_schedule(request):
+    """The fee schedule migration payments/0002 seeds. A test that flushes the tables (a live
+    server, a transactional test) takes it away from the tests after it: put it back."""
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") or names & {
+        "db",
+        "transactional_db",
+        "live_server",
+    }:
+        from payments.fee_seed import ensure_seeded
+
+        request.getfixturevalue("_django_db_helper")
+        ensure_seeded()
+
+
 @pytest.fixture
 def gql(db) -> GraphQLClient:
     return GraphQLClient(Client())

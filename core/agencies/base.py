@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -87,16 +88,34 @@ class WorkPermitFacts:
     reference: str = ""
 
 
+@dataclass(frozen=True)
+class ReportAck:
+    """An agency took a report of ours (cover bought, fines paid): its own reference for it."""
+
+    reference: str
+
+
 class HealthInsuranceAgency(Protocol):
     """Ministry of Health: is the person insured for the period, and the fee due."""
 
     def insurance(self, subject: Subject) -> InsuranceFacts: ...
+
+    def report_cover(self, subject: Subject, months: int, reference: str) -> ReportAck:
+        """Cover for ``months`` from ``subject.period_start`` was paid with the renewal
+        (``reference``: our receipt number; the same reference again is the same report)."""
+        ...
 
 
 class FinesAgency(Protocol):
     """Ministry of Interior: unpaid traffic and residency fines."""
 
     def fines(self, subject: Subject) -> FinesFacts: ...
+
+    def report_paid(
+        self, subject: Subject, fine_references: Sequence[str], reference: str
+    ) -> ReportAck:
+        """These fines were paid with the renewal (``reference``: our receipt number)."""
+        ...
 
 
 class CourtsAgency(Protocol):

@@ -31,6 +31,7 @@ from core.agencies.base import (
     CourtFacts,
     FinesFacts,
     InsuranceFacts,
+    ReportAck,
     Subject,
     WorkPermitFacts,
 )
@@ -116,7 +117,14 @@ class HttpAgencyClient:
         )
 
     def ask(self, subject: Subject, decode: Callable[[Any], T]) -> T:
-        payload = wire.subject_to_json(subject)
+        return self.call(self.url, wire.subject_to_json(subject), decode)
+
+    def report(self, payload: dict[str, Any]) -> ReportAck:
+        """POST one of our reports (``wire.REPORTS``); safe to retry, it carries our reference."""
+        url = f"{self.config.url.rstrip('/')}/{wire.REPORTS[self.agency]}"
+        return self.call(url, payload, wire.ack_from_json)
+
+    def call(self, url: str, payload: dict[str, Any], decode: Callable[[Any], T]) -> T:
         retrying = Retrying(
             stop=stop_after_attempt(self.config.retries + 1),
             wait=wait_exponential_jitter(
@@ -130,29 +138,29 @@ class HttpAgencyClient:
         )
         breaker = breaker_for(self.agency, self.config)
         try:
-            return retrying(breaker.call, self._attempt, payload, decode)
+            return retrying(breaker.call, self._attempt, url, payload, decode)
         except pybreaker.CircuitBreakerError as exc:
-            logger.warning("agency %s: circuit open, not calling %s", self.agency, self.url)
+            logger.warning("agency %s: circuit open, not calling %s", self.agency, url)
             raise AgencyUnavailable(f"{self.agency}: circuit open ({exc})") from exc
         except (_Retryable, _Refused, _Broken) as exc:
             raise AgencyUnavailable(f"{self.agency}: {exc}") from exc
 
-    def _attempt(self, payload: dict[str, Any], decode: Callable[[Any], T]) -> T:
+    def _attempt(self, url: str, payload: dict[str, Any], decode: Callable[[Any], T]) -> T:
         try:
-            response = self._client.post(self.url, json=payload, timeout=self.config.timeout)
+            response = self._client.post(url, json=payload, timeout=self.config.timeout)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            raise _Retryable(f"{type(exc).__name__} calling {self.url}") from exc
+            raise _Retryable(f"{type(exc).__name__} calling {url}") from exc
         except httpx.HTTPError as exc:
-            raise _Refused(f"{type(exc).__name__} calling {self.url}: {exc}") from exc
+            raise _Refused(f"{type(exc).__name__} calling {url}: {exc}") from exc
         status = response.status_code
         if status >= 500 or status == 429:
-            raise _Retryable(f"HTTP {status} from {self.url}")
+            raise _Retryable(f"HTTP {status} from {url}")
         if status != 200:
-            raise _Refused(f"HTTP {status} from {self.url}: {response.text[:200]}")
+            raise _Refused(f"HTTP {status} from {url}: {response.text[:200]}")
         try:
             return decode(response.json())
         except (ValueError, wire.MalformedPayload) as exc:
-            raise _Broken(f"malformed answer from {self.url}: {exc}") from exc
+            raise _Broken(f"malformed answer from {url}: {exc}") from exc
 
     def close(self) -> None:
         self._client.close()
@@ -164,12 +172,18 @@ class HttpHealthAgency(HttpAgencyClient):
     def insurance(self, subject: Subject) -> InsuranceFacts:
         return self.ask(subject, wire.insurance_from_json)
 
+    def report_cover(self, subject: Subject, months: int, reference: str) -> ReportAck:
+        return self.report(wire.cover_report_to_json(subject, months, reference))
+
 
 class HttpFinesAgency(HttpAgencyClient):
     agency = "fines"
 
     def fines(self, subject: Subject) -> FinesFacts:
         return self.ask(subject, wire.fines_from_json)
+
+    def report_paid(self, subject: Subject, fine_references, reference: str) -> ReportAck:
+        return self.report(wire.fines_report_to_json(subject, tuple(fine_references), reference))
 
 
 class HttpCourtsAgency(HttpAgencyClient):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from core.agencies import sim_views
-from core.agencies.wire import OPERATIONS
+from core.agencies.wire import OPERATIONS, REPORTS
 
 app_name = "agency_simulator"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path(f"fines/{OPERATIONS['fines']}", sim_views.fines, name="fines"),
     path(f"courts/{OPERATIONS['courts']}", sim_views.records, name="courts"),
     path(f"manpower/{OPERATIONS['manpower']}", sim_views.work_permit, name="manpower"),
+    path(f"health/{REPORTS['health']}", sim_views.cover, name="health-report"),
+    path(f"fines/{REPORTS['fines']}", sim_views.paid_fines, name="fines-report"),
 ]

@@ -51,3 +51,36 @@ insurance = agency_view("health", simulator.insurance_facts, wire.insurance_to_j
 fines = agency_view("fines", simulator.fines_facts, wire.fines_to_json)
 records = agency_view("courts", simulator.court_facts, wire.courts_to_json)
 work_permit = agency_view("manpower", simulator.work_permit_facts, wire.work_permit_to_json)
+
+
+def report_view(
+    agency: str,
+    decode: Callable[[Any], tuple],
+    answer: Callable[..., Any],
+) -> Callable[[HttpRequest], JsonResponse]:
+    """A view taking one of our reports (cover bought, fines paid): JSON in, an ack out."""
+
+    @csrf_exempt
+    @require_POST
+    def view(request: HttpRequest) -> JsonResponse:
+        try:
+            arguments = decode(json.loads(request.body))
+            parse_civil_id(arguments[0].civil_id)
+        except (ValueError, wire.MalformedPayload, InvalidCivilId) as exc:
+            return _error(400, "bad_request", str(exc))
+        try:
+            simulator.misbehave(agency)
+        except AgencyUnavailable as exc:
+            return _error(503, "unavailable", str(exc))
+        try:
+            ack = answer(*arguments)
+        except ValueError as exc:
+            return _error(400, "refused", str(exc))
+        return JsonResponse(wire.ack_to_json(ack))
+
+    view.__name__ = f"simulated_{agency}_report"
+    return view
+
+
+cover = report_view("health", wire.cover_report_from_json, simulator.cover_reported)
+paid_fines = report_view("fines", wire.fines_report_from_json, simulator.fines_reported)

@@ -34,6 +34,7 @@ from core.agencies.base import (
     FineKind,
     FinesFacts,
     InsuranceFacts,
+    ReportAck,
     SimulatorSettings,
     Subject,
     WorkPermitFacts,
@@ -343,6 +344,23 @@ def work_permit_facts(subject: Subject) -> WorkPermitFacts:
     return WorkPermitFacts(valid_until=until, employer_file_number=employer, reference=reference)
 
 
+def cover_reported(subject: Subject, months: int, reference: str) -> ReportAck:
+    """The Ministry of Health takes a paid cover; the same report gets the same reference."""
+    if months < 1 or not reference:
+        raise ValueError("a cover report needs months and our reference")
+    key = _digest(subject.civil_id, str(subject.period_start), str(months), reference)
+    return ReportAck(reference=f"MOH-C-{key.hex()[:12].upper()}")
+
+
+def fines_reported(subject: Subject, fine_references: tuple[str, ...], reference: str) -> ReportAck:
+    """The Ministry of Interior takes paid fines: only fines it holds against the person."""
+    known = {f.reference for f in profile_for(subject.civil_id).fines}
+    if not fine_references or not reference or not set(fine_references) <= known:
+        raise ValueError("unknown fines, or no reference")
+    key = _digest(subject.civil_id, ",".join(sorted(fine_references)), reference)
+    return ReportAck(reference=f"MOI-P-{key.hex()[:12].upper()}")
+
+
 def simulator_settings(agency: str) -> SimulatorSettings:
     """How this agency misbehaves now: ``AGENCY_SIMULATOR`` over the defaults, then its
     ``per_agency`` entry (``latency_ms``, ``failure_rate``) over that."""
@@ -415,6 +433,10 @@ class SimulatedHealthAgency:
         misbehave(self.name)
         return insurance_facts(subject)
 
+    def report_cover(self, subject: Subject, months: int, reference: str) -> ReportAck:
+        misbehave(self.name)
+        return cover_reported(subject, months, reference)
+
 
 class SimulatedFinesAgency:
     name = "fines"
@@ -422,6 +444,10 @@ class SimulatedFinesAgency:
     def fines(self, subject: Subject) -> FinesFacts:
         misbehave(self.name)
         return fines_facts(subject)
+
+    def report_paid(self, subject: Subject, fine_references, reference: str) -> ReportAck:
+        misbehave(self.name)
+        return fines_reported(subject, tuple(fine_references), reference)
 
 
 class SimulatedCourtsAgency:

@@ -16,6 +16,7 @@ from core.agencies.base import (
     FineKind,
     FinesFacts,
     InsuranceFacts,
+    ReportAck,
     Subject,
     WorkPermitFacts,
 )
@@ -26,6 +27,13 @@ OPERATIONS = {
     "fines": "fines",
     "courts": "records",
     "manpower": "work-permit",
+}
+
+
+# Where an agency takes our reports (once a renewal is paid), relative to its base URL.
+REPORTS = {
+    "health": "cover",
+    "fines": "paid",
 }
 
 
@@ -187,3 +195,49 @@ def work_permit_from_json(data: dict[str, Any]) -> WorkPermitFacts:
         employer_file_number=None if employer is None else str(employer),
         reference=str(data.get("reference", "")),
     )
+
+
+def cover_report_to_json(subject: Subject, months: int, reference: str) -> dict[str, Any]:
+    return {"subject": subject_to_json(subject), "months": months, "reference": reference}
+
+
+@_decoding
+def cover_report_from_json(data: dict[str, Any]) -> tuple[Subject, int, str]:
+    months = data["months"]
+    if not isinstance(months, int) or isinstance(months, bool):
+        raise MalformedPayload("months is an integer")
+    return subject_from_json(data["subject"]), months, str(data["reference"])
+
+
+def fines_report_to_json(
+    subject: Subject, fine_references: tuple[str, ...], reference: str
+) -> dict[str, Any]:
+    return {
+        "subject": subject_to_json(subject),
+        "fine_references": list(fine_references),
+        "reference": reference,
+    }
+
+
+@_decoding
+def fines_report_from_json(data: dict[str, Any]) -> tuple[Subject, tuple[str, ...], str]:
+    references = data["fine_references"]
+    if not isinstance(references, list):
+        raise MalformedPayload("fine_references is a list")
+    return (
+        subject_from_json(data["subject"]),
+        tuple(str(r) for r in references),
+        str(data["reference"]),
+    )
+
+
+def ack_to_json(ack: ReportAck) -> dict[str, Any]:
+    return {"reference": ack.reference}
+
+
+@_decoding
+def ack_from_json(data: dict[str, Any]) -> ReportAck:
+    reference = data["reference"]
+    if not isinstance(reference, str) or not reference:
+        raise MalformedPayload("an acknowledgement carries the agency's reference")
+    return ReportAck(reference=reference)

@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 CLEAN = lambda p: p.fully_insured and not p.fines and not p.court_records  # noqa: E731
 
 
-def test_all_clear_awaits_payment_with_nothing_extra_due(household):
+def test_all_clear_awaits_payment_with_only_the_residency_fee_due(household):
     h = household
     give_profile(h["wife"], CLEAN)
     app = submit(h, h["wife"])
     assert run_all(app) == ["clear", "clear", "clear"]
     app.refresh_from_db()
     assert app.state == State.AWAITING_PAYMENT
-    assert app.amount_due == Decimal("0.000")
+    assert app.amount_due == Decimal("20.000")  # Art. 22 spouse, fee schedule (payments)
     kinds = [e.kind for e in app.history.all()]
     assert kinds.count("check") == 6  # running and finished, per agency
 
@@ -38,7 +38,8 @@ def test_fines_and_missing_insurance_are_due_with_the_renewal(household):
     app.refresh_from_db()
     profile = profile_for(h["wife"].civil_id)
     assert app.state == State.AWAITING_PAYMENT
-    assert app.amount_due == profile.fines_total + Decimal("100.000")  # 12 months of cover
+    # 12 months of cover, and the Art. 22 residency fee
+    assert app.amount_due == profile.fines_total + Decimal("100.000") + Decimal("20.000")
     health = AgencyCheck.objects.get(agency="health")
     assert "KD 100.000" in health.detail_en and "د.ك" in health.detail_ar
 
@@ -130,8 +131,14 @@ def test_the_itemised_amount_due_over_graphql(gql, household, django_assert_max_
         result = gql(query, {"id": to_base64("RenewalApplication", app.pk)})["data"]["node"]
     fines = profile_for(h["wife"].civil_id).fines_total
     assert result["state"] == "AWAITING_PAYMENT"
-    assert Decimal(result["amountDue"]) == fines + Decimal("100.000")
-    assert sorted((line["kind"], Decimal(line["amount"])) for line in result["amountLines"]) == [
-        ("FINES", fines), ("HEALTH_INSURANCE", Decimal("100.000"))
+    assert Decimal(result["amountDue"]) == fines + Decimal("130.000")
+    lines = sorted(
+        (line["person"]["nameEn"], line["kind"], Decimal(line["amount"]))
+        for line in result["amountLines"]
+    )
+    assert lines == [
+        ("Ana Reyes", "RESIDENCY_FEE", Decimal("10.000")),  # Art. 20
+        ("Mona Hassan", "FINES", fines),
+        ("Mona Hassan", "HEALTH_INSURANCE", Decimal("100.000")),
+        ("Mona Hassan", "RESIDENCY_FEE", Decimal("20.000")),  # Art. 22 spouse
     ]
-    assert {line["person"]["nameEn"] for line in result["amountLines"]} == {"Mona Hassan"}

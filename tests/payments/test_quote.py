@@ -1,0 +1,212 @@
+"""quote(applicationId): the itemised amount per person and charge, from the fee schedule; an
+application keeps its quote until it expires, whatever the schedule does meanwhile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from core.agencies.simulator import profile_for
+from core.renewals.states import State
+from payments.models import FeeKind, FeeRate, Quote
+from tests import factories
+from tests.payments.conftest import QUOTE, START, app_id, awaiting_payment
+from tests.renewals.helpers import give_profile
+
+pytestmark = pytest.mark.django_db
+FINED_UNINSURED = lambda p: p.uninsured and p.has_fines and not p.court_records  # noqa: E731
+
+
+def test_the_quote_is_itemised_per_person_and_charge(gql, household):
+    h = household
+    give_profile(h["wife"], FINED_UNINSURED)
+    give_profile(h["maid"], lambda p: p.fully_insured and not p.fines and not p.court_records)
+    app = awaiting_payment(h, h["wife"], h["maid"], profile=None)
+    fines = profile_for(h["wife"].civil_id).fines_total
+    gql.login(h["user"])
+
+    result = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]
+
+    assert result["errors"] == []
+    quote = result["quote"]
+    assert quote["currency"] == "KWD" and quote["expired"] is False
+    lines = {(line["person"]["nameEn"], line["kind"]): line for line in quote["lines"]}
+    assert {key: Decimal(line["amount"]) for key, line in lines.items()} == {
+        ("Mona Hassan", "HEALTH_INSURANCE"): Decimal("100.000"),
+        ("Mona Hassan", "FINES"): fines,
+        # Art. 22 spouse of an Art. 18 holder: KD 20 a year
+        ("Mona Hassan", "RESIDENCY_FEE"): Decimal("20.000"),
+        # Art. 20 domestic worker: KD 10 a year
+        ("Ana Reyes", "RESIDENCY_FEE"): Decimal("10.000"),
+    }
+    residency = lines[("Mona Hassan", "RESIDENCY_FEE")]
+    assert residency["annualRate"] == "20.000" and residency["months"] == 12
+    assert "Art. 22" in residency["descriptionEn"] and "المادة 22" in residency["descriptionAr"]
+    assert Decimal(quote["total"]) == fines + Decimal("130.000")
+    subtotals = {p["person"]["nameEn"]: Decimal(p["subtotal"]) for p in quote["people"]}
+    assert subtotals == {"Mona Hassan": fines + 120, "Ana Reyes": Decimal("10.000")}
+    app.refresh_from_db()
+    assert app.amount_due == Decimal(quote["total"])  # the amount due is the quote's
+
+
+def test_decree_rates_by_article_and_sponsor(household):
+    from payments.schedule import Pricing
+
+    h = household
+    app = awaiting_payment(h, h["wife"], h["child"], h["maid"])
+    items = {i.person_id: i for i in app.items.all()}
+    pricing = Pricing(list(items.values()))
+    amounts = {pid: pricing.residency(item).amount for pid, item in items.items()}
+    assert amounts == {
+        h["wife"].pk: Decimal("20.000"),
+        h["child"].pk: Decimal("20.000"),
+        h["maid"].pk: Decimal("10.000"),
+    }
+    # The head now holds an Art. 19 residency: his dependents pay KD 40, then Art. 24: KD 100.
+    from core.models import ResidencyPermit
+
+    ResidencyPermit.objects.filter(holder=h["head"]).update(article=19)
+    assert Pricing([items[h["wife"].pk]]).residency(items[h["wife"].pk]).amount == Decimal("40")
+    ResidencyPermit.objects.filter(holder=h["head"]).update(article=24)
+    assert Pricing([items[h["child"].pk]]).residency(items[h["child"].pk]).amount == 100
+    # Domestic workers are not dependents under Art. 22: still KD 10.
+    assert Pricing([items[h["maid"].pk]]).residency(items[h["maid"].pk]).amount == 10
+
+
+def test_seeded_schedule_is_the_decree():
+    from payments.schedule import health_rate, rates_on, residency_rate
+
+    rates = rates_on(timezone.localdate())
+    for article, amount in ((17, 20), (18, 20), (20, 10), (19, 50), (24, 500)):
+        rate = residency_rate(rates, article=article, relation="", sponsor_article=None)
+        assert rate.annual_amount == Decimal(amount)
+        assert rate.legal_basis == "Ministerial Decree 2249/2025"
+        assert isinstance(rate.annual_amount, Decimal)
+        assert rate.annual_amount.as_tuple().exponent == -3
+    assert health_rate(rates).annual_amount == Decimal("100.000")
+
+
+def test_residency_is_charged_per_year_or_part_health_pro_rata():
+    from payments.schedule import health_amount, residency_amount
+
+    assert residency_amount(Decimal("20.000"), 12) == Decimal("20.000")
+    assert residency_amount(Decimal("20.000"), 13) == Decimal("40.000")
+    assert residency_amount(Decimal("10.000"), 6) == Decimal("10.000")
+    assert health_amount(Decimal("100.000"), 6) == Decimal("50.000")
+    assert health_amount(Decimal("100.000"), 7) == Decimal("58.333")
+
+
+def test_the_quote_is_kept_until_it_expires_then_priced_again(gql, household, settings):
+    h = household
+    app = awaiting_payment(h, h["maid"])
+    gql.login(h["user"])
+    first = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]
+    assert first["total"] == "10.000"
+
+    # Staff raise the Art. 20 fee from today: the quote given stands until it expires.
+    FeeRate.objects.create(
+        kind=FeeKind.RESIDENCY,
+        article=20,
+        annual_amount=Decimal("15.000"),
+        effective_from=timezone.localdate(),
+        legal_basis="test decree",
+    )
+    again = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]
+    assert again["id"] == first["id"] and again["total"] == "10.000"
+
+    Quote.objects.filter(application=app).update(expires_at=timezone.now() - dt.timedelta(1))
+    renewed = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]
+    assert renewed["id"] != first["id"] and renewed["total"] == "15.000"
+
+
+def test_a_rate_effective_tomorrow_does_not_price_today(household):
+    h = household
+    FeeRate.objects.create(
+        kind=FeeKind.RESIDENCY,
+        article=20,
+        annual_amount=Decimal("99.000"),
+        effective_from=timezone.localdate() + dt.timedelta(days=1),
+    )
+    app = awaiting_payment(h, h["maid"])
+    from payments.quotes import quote_issue
+
+    assert quote_issue(app).total == Decimal("10.000")
+
+
+def test_start_with_an_expired_quote_is_a_typed_error_with_the_new_quote(gql, household):
+    h = household
+    app = awaiting_payment(h, h["maid"])
+    gql.login(h["user"])
+    gql(QUOTE, {"id": app_id(app)})
+    Quote.objects.filter(application=app).update(expires_at=timezone.now() - dt.timedelta(1))
+    FeeRate.objects.create(
+        kind=FeeKind.RESIDENCY,
+        article=20,
+        annual_amount=Decimal("12.500"),
+        effective_from=timezone.localdate(),
+    )
+    gql.language = "ar"
+
+    result = gql(START, {"id": app_id(app), "key": "key-expired-1"})["data"]["startPayment"]
+
+    assert result["payment"] is None and result["redirectUrl"] is None
+    [error] = result["errors"]
+    assert error["code"] == "QUOTE_EXPIRED"
+    assert "12.500" in error["messageEn"] and "12.500" in error["messageAr"]
+    assert error["message"] == error["messageAr"]
+    assert result["quote"]["total"] == "12.500"
+    assert Quote.objects.filter(application=app).count() == 2  # the new quote was kept
+    # Paying now pays the new quote.
+    paid = gql(START, {"id": app_id(app), "key": "key-expired-2"})["data"]["startPayment"]
+    assert paid["errors"] == [] and paid["payment"]["amount"] == "12.500"
+
+
+def test_another_sponsor_cannot_see_or_pay_the_quote(gql, household):
+    h = household
+    app = awaiting_payment(h, h["maid"])
+    stranger = factories.household()
+    gql.login(stranger["user"])
+    quote = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]
+    assert quote["quote"] is None
+    assert [e["code"] for e in quote["errors"]] == ["NOT_FOUND"]
+    start = gql(START, {"id": app_id(app), "key": "stranger-key-1"})["data"]["startPayment"]
+    assert start["payment"] is None and [e["code"] for e in start["errors"]] == ["NOT_FOUND"]
+    assert not Quote.objects.filter(application=app).exists()
+    # The wife (a person on the file, not the sponsor) cannot either.
+    wife_user = factories.user()
+    h["wife"].user = wife_user
+    h["wife"].save(update_fields=["user"])
+    gql.login(wife_user)
+    assert gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["errors"][0]["code"] == "NOT_FOUND"
+
+
+def test_back_office_may_quote(gql, household):
+    app = awaiting_payment(household, household["maid"])
+    gql.login(factories.user(is_staff=True))
+    assert gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]["total"] == "10.000"
+
+
+def test_an_application_not_awaiting_payment_has_no_quote(gql, household):
+    from tests.renewals.helpers import submit
+
+    h = household
+    app = submit(h, h["maid"])  # checking, not yet awaiting payment
+    gql.login(h["user"])
+    result = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]
+    assert result["quote"] is None
+    [error] = result["errors"]
+    assert error["code"] == "WRONG_STATE" and State.CHECKING in error["messageEn"]
+
+
+def test_a_person_the_schedule_does_not_price_is_a_typed_error(gql, household):
+    h = household
+    FeeRate.objects.filter(article=20).update(effective_until=timezone.localdate())
+    app = awaiting_payment(h, h["maid"])
+    gql.login(h["user"])
+    result = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]
+    [error] = result["errors"]
+    assert error["code"] == "NO_FEE_RATE" and "20" in error["messageEn"]
+    assert error["messageAr"]
