@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from iqama.health import healthz
+from payments.receipt_data import load_by_code, load_by_key
+from payments.receipts.views import receipt_urls
 from schema.schema import schema
 from schema.views import IqamaGraphQLView
 
@@ -12,6 +14,8 @@ urlpatterns = [
     path("healthz", healthz),
     path("documents/", include("core.documents.urls")),  # signed download links only
     path("payments/", include("payments.urls")),  # KNET's callback, error and result pages
+    # Receipts: signed download links, and the public page the receipt's QR code opens.
+    path("receipts/", include(receipt_urls(load_by_key=load_by_key, load_by_code=load_by_code))),
 ]
 
 if settings.DEBUG or settings.SERVE_AGENCY_SIMULATOR:

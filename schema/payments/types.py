@@ -3,6 +3,8 @@ the back office (``payments.services.visible_payments``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +16,9 @@ from strawberry.types import Info
 from core.errors import DomainError, DomainErrors, PaymentErrorCode
 from payments import models, services
 from payments.quotes import lines_by_person
+from payments.receipt_data import load_by_code
+from payments.receipts import normalize_verification_code, public_summary
+from payments.receipts.views import download_path
 from schema.core.types import Person
 from schema.errors import Error, pk_of, to_errors
 from schema.renewals.types import ChargeKind, RenewalApplication, visible_applications
@@ -94,6 +99,26 @@ class Receipt:
     issued_at: auto
     verification_code: auto
 
+    @strawberry_django.field(
+        only=["id"],
+        description="A short-lived signed link to the bilingual PDF. A receipt is reachable only "
+        "through a payment you may see: the payer's sponsor and the back office.",
+    )
+    def download_url(self, root: models.Receipt, info: Info) -> str:
+        return info.context.request.build_absolute_uri(download_path(root.pk))
+
+
+@strawberry.type(description="What a receipt's verification code proves, without personal data.")
+class ReceiptVerification:
+    number: str
+    issued_at: dt.datetime
+    paid_at: dt.datetime
+    total: Decimal
+    knet_reference: str
+    application_reference: str
+    persons: int
+    lines: int
+
 
 @strawberry_django.type(
     models.PaymentEvent,
@@ -146,6 +171,18 @@ class QuoteResult:
 
 @strawberry.type
 class PaymentQuery:
+    @strawberry.field(
+        description="Public: check a receipt by the code printed under its QR code. Null when "
+        "no receipt has that code."
+    )
+    def verify_receipt(self, code: str) -> ReceiptVerification | None:
+        canonical = normalize_verification_code(code)
+        data = load_by_code(canonical) if canonical else None
+        if data is None:
+            return None
+        summary = public_summary(data)
+        return ReceiptVerification(**{f.name: getattr(summary, f.name) for f in fields(summary)})
+
     @strawberry.field(
         description="The application's quote, itemised per person and charge: the one it holds, "
         "or a new one when it has none or it expired. Only for the sponsor and the back office."
