@@ -14,9 +14,10 @@ from core.errors import AccountErrorCode, DomainError
 from core.services.accounts import api_token_create, api_token_revoke
 from schema.core.queries import Me
 from schema.errors import AccountError, pk_of, run_domain, to_errors
+from schema.model_types import model_type
 
 
-@strawberry_django.type(models.ApiToken, name="ApiToken")
+@model_type(models.ApiToken, name="ApiToken")
 class ApiToken(relay.Node):
     name: strawberry.auto
     prefix: strawberry.auto

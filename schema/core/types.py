@@ -22,6 +22,7 @@ from schema.core.enums import (
     SponsorKindEnum,
 )
 from schema.core.filters import PermitFilter, PermitOrder
+from schema.model_types import model_type
 
 
 def viewer(info: Info) -> Any:
@@ -36,7 +37,7 @@ class ArticleRule:
     max_renewal_months: int
 
 
-@strawberry_django.type(models.Person, name="Person")
+@model_type(models.Person, name="Person")
 class Person(relay.Node):
     civil_id: auto
     name_ar: auto
@@ -58,7 +59,7 @@ class Person(relay.Node):
         return queryset.filter(pk__in=access.visible_people(viewer(info)).values("pk"))
 
 
-@strawberry_django.type(models.Sponsor, name="Sponsor")
+@model_type(models.Sponsor, name="Sponsor")
 class Sponsor(relay.Node):
     kind: SponsorKindEnum
     commercial_registration: auto
@@ -82,7 +83,7 @@ class Sponsor(relay.Node):
         return queryset.filter(pk__in=access.visible_sponsors(viewer(info)).values("pk"))
 
 
-@strawberry_django.type(models.Dependent, name="Dependent")
+@model_type(models.Dependent, name="Dependent")
 class Dependent(relay.Node):
     relation: RelationEnum
     since: auto
@@ -98,7 +99,7 @@ class Dependent(relay.Node):
         )
 
 
-@strawberry_django.type(models.PermitChange, name="PermitChange")
+@model_type(models.PermitChange, name="PermitChange")
 class PermitChange(relay.Node):
     kind: PermitChangeKindEnum
     at: auto
@@ -111,7 +112,7 @@ class PermitChange(relay.Node):
         return queryset.filter(permit__in=access.visible_permits(viewer(info)).values("pk"))
 
 
-@strawberry_django.type(
+@model_type(
     models.ResidencyPermit,
     name="ResidencyPermit",
     filters=PermitFilter,

@@ -16,12 +16,13 @@ from core.documents import access, links, models
 from core.documents.kinds import DocumentKind, rule_for_kind
 from core.documents.requirements import Missing, Whose
 from schema.core.types import Person
+from schema.model_types import model_type
 
 DocumentKindEnum = strawberry.enum(DocumentKind, name="DocumentKind")
 DocumentPartyEnum = strawberry.enum(Whose, name="DocumentParty")
 
 
-@strawberry_django.type(
+@model_type(
     models.Document,
     name="Document",
     description="A person's document in the archive; its content is validated and stored once.",

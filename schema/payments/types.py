@@ -21,6 +21,7 @@ from payments.receipts import normalize_verification_code, public_summary
 from payments.receipts.views import download_path
 from schema.core.types import Person
 from schema.errors import Error, pk_of, to_errors
+from schema.model_types import model_type
 from schema.renewals.types import ChargeKind, RenewalApplication, visible_applications
 
 PaymentStatusEnum = strawberry.enum(models.PaymentStatus, name="PaymentStatus")
@@ -32,9 +33,7 @@ class PaymentError(Error):
     code: PaymentErrorCodeEnum
 
 
-@strawberry_django.type(
-    models.QuoteLine, name="QuoteLine", description="One charge for one person (KWD)."
-)
+@model_type(models.QuoteLine, name="QuoteLine", description="One charge for one person (KWD).")
 class QuoteLine:
     person: Person
     description_en: auto
@@ -55,7 +54,7 @@ class QuotePerson:
     subtotal: Decimal
 
 
-@strawberry_django.type(
+@model_type(
     models.Quote,
     name="Quote",
     description="The itemised amount of an application, kept until it expires (KWD).",
@@ -93,7 +92,7 @@ class Quote(relay.Node):
         return queryset.filter(application__in=visible)
 
 
-@strawberry_django.type(models.Receipt, name="Receipt")
+@model_type(models.Receipt, name="Receipt")
 class Receipt:
     number: auto
     issued_at: auto
@@ -120,7 +119,7 @@ class ReceiptVerification:
     lines: int
 
 
-@strawberry_django.type(
+@model_type(
     models.PaymentEvent,
     name="PaymentEvent",
     description="One entry of a payment's append-only ledger.",
@@ -135,7 +134,7 @@ class PaymentEvent:
     note: auto
 
 
-@strawberry_django.type(models.Payment, name="Payment")
+@model_type(models.Payment, name="Payment")
 class Payment(relay.Node):
     status: PaymentStatusEnum
     amount: auto

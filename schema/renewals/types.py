@@ -17,6 +17,7 @@ from core.renewals import fees, models
 from core.renewals.states import State
 from schema.core.types import Person, ResidencyPermit, Sponsor
 from schema.documents.types import Document, DocumentKindEnum
+from schema.model_types import model_type
 
 ApplicationStateEnum = strawberry.enum(State, name="ApplicationState")
 AgencyEnum = strawberry.enum(models.AgencyName, name="Agency")
@@ -40,7 +41,7 @@ class RenewalApplicationFilter:
         return Q(**{f"{prefix}state__in": [v.value for v in value]})
 
 
-@strawberry_django.type(models.AgencyCheck, name="AgencyCheck")
+@model_type(models.AgencyCheck, name="AgencyCheck")
 class AgencyCheck(relay.Node):
     agency: AgencyEnum
     status: CheckStatusEnum
@@ -56,7 +57,7 @@ class AgencyCheck(relay.Node):
         return queryset.filter(item__application__in=visible)
 
 
-@strawberry_django.type(models.RenewalItem, name="RenewalItem")
+@model_type(models.RenewalItem, name="RenewalItem")
 class RenewalItem(relay.Node):
     person: Person
     permit: ResidencyPermit
@@ -76,7 +77,7 @@ class RenewalItem(relay.Node):
         return queryset.filter(application__in=visible_applications(info.context.user).values("pk"))
 
 
-@strawberry_django.type(
+@model_type(
     models.ApplicationEvent,
     name="ApplicationEvent",
     description="One entry of an application's history: a state transition or a check update.",
@@ -132,7 +133,7 @@ class AmountLine:
     amount: Decimal
 
 
-@strawberry_django.type(models.DocumentRequest, name="DocumentRequest")
+@model_type(models.DocumentRequest, name="DocumentRequest")
 class DocumentRequest:
     kind: DocumentKindEnum
     owner: Person
@@ -141,9 +142,7 @@ class DocumentRequest:
     fulfilled_at: auto
 
 
-@strawberry_django.type(
-    models.RenewalApplication, name="RenewalApplication", filters=RenewalApplicationFilter
-)
+@model_type(models.RenewalApplication, name="RenewalApplication", filters=RenewalApplicationFilter)
 class RenewalApplication(relay.Node):
     state: ApplicationStateEnum
     sponsor: Sponsor

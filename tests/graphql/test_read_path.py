@@ -1,0 +1,103 @@
+"""The sponsor-file read: a fixed number of queries whatever the family's size, and the plain
+attribute fast path (``schema/model_types.py``) in place and correct."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from strawberry import relay
+
+from core.models import Dependent
+from schema.model_types import ModelColumnField, is_plain_attribute_resolver
+from schema.schema import schema
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SPONSOR_FILE = """query($id: ID!) {
+  sponsor(id: $id) {
+    nameEn
+    dependents(first: 100) { edges { node {
+      relation
+      person { civilId nameEn nameAr
+        permits(first: 10) { edges { node { article expiresOn status } } } }
+    } } }
+  }
+}"""
+
+
+def _sponsor_file(gql, family) -> tuple[dict, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sponsor_id = relay.to_base64("Sponsor", family["sponsor"].pk)
+    gql(SPONSOR_FILE, {"id": sponsor_id})  # the session's first request may touch it
+    with CaptureQueriesContext(connection) as ctx:
+        result = gql(SPONSOR_FILE, {"id": sponsor_id})
+    assert "errors" not in result, result
+    return result["data"]["sponsor"], len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_family(gql):
+    small = factories.family(children=1)
+    large = factories.family(children=12)
+    for extra in range(12):
+        factories.permit(large["kids"][extra % 12], large["sponsor"], days_left=400 + extra)
+    gql.login(small["user"])
+    small_file, small_queries = _sponsor_file(gql, small)
+    gql.client.logout()
+    gql.login(large["user"])
+    large_file, large_queries = _sponsor_file(gql, large)
+
+    assert len(small_file["dependents"]["edges"]) == 3
+    assert len(large_file["dependents"]["edges"]) == 14
+    kid = next(
+        e["node"] for e in large_file["dependents"]["edges"] if e["node"]["relation"] == "CHILD"
+    )
+    assert len(kid["person"]["permits"]["edges"]) == 2
+    # session + user, sponsor, dependents, people, permits: the same for 3 and 14 dependents.
+    assert small_queries == large_queries <= 7
+
+
+def test_model_columns_are_read_as_plain_attributes():
+    """If strawberry renames its basic-field resolver, the fast path would silently stop."""
+    types = schema._schema.type_map
+    for type_name, field_name in [
+        ("Person", "civilId"),
+        ("Person", "nameAr"),
+        ("Dependent", "relation"),
+        ("ResidencyPermit", "expiresOn"),
+        ("ResidencyPermitEdge", "node"),
+    ]:
+        resolver = types[type_name].fields[field_name].resolve
+        assert is_plain_attribute_resolver(resolver), (type_name, field_name)
+    for type_name, field_name in [
+        ("Person", "permits"),  # a connection: querysets, visibility, the optimizer
+        ("Dependent", "person"),  # a relation: may need a query, off the event loop
+        ("ResidencyPermit", "status"),  # a resolver
+        ("Document", "contentType"),  # a resolver over a related row
+    ]:
+        resolver = types[type_name].fields[field_name].resolve
+        assert not is_plain_attribute_resolver(resolver), (type_name, field_name)
+
+
+@pytest.mark.django_db(transaction=True)  # the async read runs on another thread's connection
+def test_deferred_column_is_loaded_sync_and_async(family):
+    field = next(
+        f
+        for f in schema.get_type_by_name("Person").fields
+        if f.python_name == "name_ar" and isinstance(f, ModelColumnField)
+    )
+    assert field.column_attname == "name_ar"
+    deferred = Dependent.objects.select_related("person").only("person__id").first().person
+    assert "name_ar" not in deferred.__dict__
+    assert field.get_result(deferred, None, [], {}) == family["wife"].name_ar
+
+    async def in_event_loop():
+        # As in a subscription: the database must not be touched on the event loop itself.
+        again = await Dependent.objects.select_related("person").only("person__id").afirst()
+        result = field.get_result(again.person, None, [], {})
+        return await result if asyncio.iscoroutine(result) else result
+
+    assert asyncio.run(in_event_loop()) == family["wife"].name_ar
