@@ -1,16 +1,19 @@
-"""``model_type``: ``strawberry_django.type`` whose plain column fields take strawberry's fast path.
+"""``model_type``: ``strawberry_django.type`` whose plain fields take strawberry's fast path.
 
 strawberry-django marks every field of a model type as needing its own resolver, so each
 ``civilId`` or ``expiresOn`` in a response goes through strawberry's full resolver chain: an
 ``Info`` object, argument conversion, the extension chain, then a lookup that ends in
-``getattr``. A page of 50 dependents with their permits has some 400 such fields, and that chain
-was a third of the GraphQL layer's cost on the read path (``bench/read_bench.py``).
+``getattr``. A page of 50 dependents with their permits has some 450 such fields, and that chain
+was a large part of the GraphQL layer's cost on the read path (``bench/read_bench.py``).
 
-A field that is a stored model column, with no resolver, arguments, extensions or permission
-classes, is what strawberry calls a *basic* field: it is read with ``getattr`` and nothing else.
-Relations, files, connections and fields with resolvers keep strawberry-django's handling
-(querysets, the optimizer's hints, empty files as null). The optimizer reads its hints from
-the type definitions, not from resolvers, so it plans the same queries either way.
+A field with no resolver, arguments, extensions or permission classes that is a stored column,
+or a forward foreign key / one-to-one, is made what strawberry calls a *basic* field: its value
+is read straight from the instance (the column's value, or the related row the optimizer's
+``select_related``/prefetch put there). Only when that value is not in memory (a deferred
+column, a relation nothing loaded) does strawberry-django's own resolution run, which loads it
+and keeps the database off the event loop under async execution. Reverse relations, files,
+connections and fields with resolvers always keep strawberry-django's handling. The optimizer
+reads its hints from the type definitions, not from resolvers, so it plans the same queries.
 
 Relay nodes also get their id attribute fixed when the type is made: strawberry otherwise
 finds it on every node lookup by evaluating the class's annotations again.
@@ -30,14 +33,14 @@ from strawberry_django.fields.field import StrawberryDjangoField
 
 
 class ModelColumnField(StrawberryDjangoField):
-    """A strawberry-django field that is basic when it is a plain stored column."""
+    """A strawberry-django field that is basic when it reads what the row already holds."""
 
     @functools.cached_property
-    def column_attname(self) -> str | None:
-        """The instance attribute holding the column's value, or None if not a plain column."""
+    def read_loaded(self) -> Callable[[models.Model], Any] | None:
+        """How to read the field's value from a loaded instance without touching the database
+        (raising ``KeyError`` when it is not loaded), or None when it is not that simple."""
         if (
             self.base_resolver is not None
-            or self.is_relation
             or self.extensions
             or self.permission_classes
             or self.arguments
@@ -45,26 +48,32 @@ class ModelColumnField(StrawberryDjangoField):
         ):
             return None
         try:
-            column = self.origin_django_type.model._meta.get_field(
+            model_field = self.origin_django_type.model._meta.get_field(
                 self.django_name or self.python_name
             )
         except FieldDoesNotExist:
             return None  # a property or annotation: strawberry-django knows how to read it
-        if not column.concrete or column.is_relation or isinstance(column, models.FileField):
+        if not model_field.concrete or isinstance(model_field, models.FileField):
             return None
-        return column.attname
+        if model_field.many_to_one or model_field.one_to_one:
+            # The related row as the optimizer's select_related or prefetch left it.
+            return model_field.get_cached_value
+        if model_field.is_relation:
+            return None
+        attname = model_field.attname
+        return lambda instance: instance.__dict__[attname]
 
     @property
     def is_basic_field(self) -> bool:
-        return self.column_attname is not None
+        return self.read_loaded is not None
 
     def get_result(self, source: Any, info: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        attname = self.column_attname
-        if attname is not None and source is not None:
+        read = self.read_loaded
+        if read is not None and source is not None:
             try:
-                return source.__dict__[attname]
+                return read(source)
             except KeyError:
-                pass  # deferred: strawberry-django loads it (off the event loop when async)
+                pass  # not loaded: strawberry-django loads it (off the event loop when async)
         return super().get_result(source, info, args, kwargs)
 
 

@@ -69,12 +69,13 @@ def test_model_columns_are_read_as_plain_attributes():
         ("Dependent", "relation"),
         ("ResidencyPermit", "expiresOn"),
         ("ResidencyPermitEdge", "node"),
+        ("Dependent", "person"),  # the related row, as the optimizer loaded it
     ]:
         resolver = types[type_name].fields[field_name].resolve
         assert is_plain_attribute_resolver(resolver), (type_name, field_name)
     for type_name, field_name in [
         ("Person", "permits"),  # a connection: querysets, visibility, the optimizer
-        ("Dependent", "person"),  # a relation: may need a query, off the event loop
+        ("Person", "sponsorships"),  # a reverse relation
         ("ResidencyPermit", "status"),  # a resolver
         ("Document", "contentType"),  # a resolver over a related row
     ]:
@@ -89,7 +90,7 @@ def test_deferred_column_is_loaded_sync_and_async(family):
         for f in schema.get_type_by_name("Person").fields
         if f.python_name == "name_ar" and isinstance(f, ModelColumnField)
     )
-    assert field.column_attname == "name_ar"
+    assert field.read_loaded is not None
     deferred = Dependent.objects.select_related("person").only("person__id").first().person
     assert "name_ar" not in deferred.__dict__
     assert field.get_result(deferred, None, [], {}) == family["wife"].name_ar
@@ -101,3 +102,22 @@ def test_deferred_column_is_loaded_sync_and_async(family):
         return await result if asyncio.iscoroutine(result) else result
 
     assert asyncio.run(in_event_loop()) == family["wife"].name_ar
+
+
+@pytest.mark.django_db(transaction=True)
+def test_relation_not_loaded_is_fetched_sync_and_async(family):
+    field = next(
+        f
+        for f in schema.get_type_by_name("Dependent").fields
+        if f.python_name == "person" and isinstance(f, ModelColumnField)
+    )
+    wife = Dependent.objects.get(person=family["wife"])
+    assert field.get_result(wife, None, [], {}) == family["wife"]
+
+    async def in_event_loop():
+        again = await Dependent.objects.aget(person=family["wife"])
+        result = field.get_result(again, None, [], {})
+        assert asyncio.iscoroutine(result)  # loaded off the event loop
+        return await result
+
+    assert asyncio.run(in_event_loop()) == family["wife"]
