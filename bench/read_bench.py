@@ -627,8 +627,20 @@ async def _burst(call: Any, seconds: float, concurrency: int) -> tuple[int, floa
     return done, time.perf_counter() - started
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def measure_rps(
-    base_url: str, file: SponsorFile, *, rounds: int, seconds: float, concurrency: int
+    base_url: str,
+    file: SponsorFile,
+    *,
+    rounds: int,
+    seconds: float,
+    concurrency: int,
+    server_pid: int | None = None,
 ) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {"Authorization": f"Bearer {file.token}"}
@@ -658,12 +670,16 @@ async def measure_rps(
             await _burst(call, min(2.0, seconds), concurrency)
 
         totals = {name: [0, 0.0] for name in kinds}
+        cpu = dict.fromkeys(kinds, 0.0)
         ratios = []
         for r in range(rounds):
             order = list(kinds) if r % 2 == 0 else list(reversed(kinds))
             rates = {}
             for name in order:
+                cpu_before = process_cpu_seconds(server_pid) if server_pid else 0.0
                 count, elapsed = await _burst(kinds[name], seconds, concurrency)
+                if server_pid:
+                    cpu[name] += process_cpu_seconds(server_pid) - cpu_before
                 totals[name][0] += count
                 totals[name][1] += elapsed
                 rates[name] = count / elapsed
@@ -675,6 +691,14 @@ async def measure_rps(
             )
     graphql_rps = totals["graphql"][0] / totals["graphql"][1]
     raw_rps = totals["raw"][0] / totals["raw"][1]
+    server_cpu = {}
+    if server_pid:
+        # What a request costs the server's CPU, the resource the rates are bound by here.
+        per_request = {name: cpu[name] / totals[name][0] * 1000 for name in kinds}
+        server_cpu = {
+            "server_cpu_ms_per_request": {k: round(v, 1) for k, v in per_request.items()},
+            "server_cpu_ratio": round(per_request["raw"] / per_request["graphql"], 3),
+        }
     return {
         "graphql_rps": round(graphql_rps, 1),
         "raw_rps": round(raw_rps, 1),
@@ -683,10 +707,18 @@ async def measure_rps(
         "ratio_per_round_min": round(min(ratios), 3),
         "ratio_per_round_max": round(max(ratios), 3),
         "requests": {name: t[0] for name, t in totals.items()},
+        **server_cpu,
     }
 
 
 # --------------------------------------------------------------------------- main
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _terminate(signum: int, frame: Any) -> None:
@@ -696,7 +728,9 @@ def _terminate(signum: int, frame: Any) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=6, help="alternating rounds (default 6)")
+    parser.add_argument(
+        "--rounds", type=_positive, default=6, help="alternating rounds (default 6)"
+    )
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds per kind per round")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--sql", action="store_true", help="print the SQL of counted requests")
@@ -730,7 +764,13 @@ def main(argv: list[str]) -> int:
 
         call_command("migrate", verbosity=0, interactive=False)
         seeded = seed(SIZES)
-        conn_age = settings.DATABASES["default"].get("CONN_MAX_AGE")
+        db_settings = settings.DATABASES["default"]
+        pool = db_settings.get("OPTIONS", {}).get("pool")
+        connections_desc = (
+            f"pool of {pool['max_size']}"
+            if isinstance(pool, dict)
+            else f"CONN_MAX_AGE={db_settings.get('CONN_MAX_AGE')}"
+        )
         print(f"seeded sponsors with N = {', '.join(map(str, SIZES))} dependents", flush=True)
 
         summary.update(count_queries(seeded, args.sql))
@@ -741,7 +781,7 @@ def main(argv: list[str]) -> int:
         daphne = Daphne(server_env)
         daphne.start()
         print(
-            f"daphne on {daphne.base_url} (DEBUG=0, CONN_MAX_AGE={conn_age});"
+            f"daphne on {daphne.base_url} (DEBUG=0, connections: {connections_desc});"
             f" N={RPS_SIZE}, concurrency {args.concurrency}, {args.rounds} rounds x"
             f" {args.seconds:g}s per kind",
             flush=True,
@@ -754,6 +794,7 @@ def main(argv: list[str]) -> int:
                     rounds=args.rounds,
                     seconds=args.seconds,
                     concurrency=args.concurrency,
+                    server_pid=daphne.proc.pid if daphne.proc else None,
                 )
             )
         )

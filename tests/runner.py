@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from urllib.parse import urlsplit
 
 
 def _answers(host: str, port: int) -> bool:
@@ -21,6 +22,22 @@ def _answers(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def _drop_leftover_test_database(url: str, name: str) -> None:
+    """pytest-django drops the test database, unless a session some test left behind (a server
+    process or thread not yet gone) still holds it: then it only warns. Drop it regardless."""
+    import psycopg
+    from psycopg import sql
+
+    admin = urlsplit(url)._replace(scheme="postgresql", path="/postgres").geturl()
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+    except psycopg.Error as exc:
+        print(f"could not drop the test database {name}: {exc}", flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -43,6 +60,8 @@ def main(argv: list[str]) -> int:
         return 1
 
     code = subprocess.call([sys.executable, "-m", "pytest", *argv], env=env)
+    if database == "postgresql":
+        _drop_leftover_test_database(env["DATABASE_URL"], env["TEST_DB_NAME"])
     if code == 5:
         print("pytest collected no tests: failing the run.", flush=True)
         return 1

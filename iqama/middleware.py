@@ -1,0 +1,53 @@
+"""Django's middleware, marked synchronous-only, so that under ASGI a request crosses from the
+event loop to a worker thread once instead of twice per middleware.
+
+Django's ``MiddlewareMixin`` is both sync- and async-capable. Served by daphne (ASGI), Django
+therefore runs the chain in async mode, and each middleware's ``process_request`` and
+``process_response`` is handed to a thread with ``sync_to_async`` and back: with eight
+middlewares and sync views that is some 18 thread hand-offs per request (``bench/read_bench.py
+--profile`` counts them), several milliseconds of latency for nothing, since every view that
+does real work here is synchronous (the GraphQL view included, see ``schema/views.py``). Marked
+sync-only, the whole chain and the view run in one hop. The one async view, ``/healthz``, is
+run by Django through ``async_to_sync`` on the server's event loop.
+
+Websockets do not pass through here: Channels has its own middleware stack (``iqama/asgi.py``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
+from django.middleware import clickjacking, common, csrf, locale, security
+
+
+class SecurityMiddleware(security.SecurityMiddleware):
+    async_capable = False
+
+
+class SessionMiddleware(sessions.SessionMiddleware):
+    async_capable = False
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    async_capable = False
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    async_capable = False
+
+
+class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
+    async_capable = False
+
+
+class AuthenticationMiddleware(auth.AuthenticationMiddleware):
+    async_capable = False
+
+
+class MessageMiddleware(messages.MessageMiddleware):
+    async_capable = False
+
+
+class XFrameOptionsMiddleware(clickjacking.XFrameOptionsMiddleware):
+    async_capable = False
