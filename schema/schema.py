@@ -25,6 +25,7 @@ from schema.documents.mutations import DocumentMutation
 from schema.documents.queries import DocumentQuery
 from schema.limits import DepthAndAliasLimits, QueryCost
 from schema.model_types import is_plain_attribute_resolver
+from schema.optimizer_fix import install as install_optimizer_fix
 from schema.payments.mutations import PaymentMutation
 from schema.payments.types import PaymentQuery
 from schema.renewals.mutations import RenewalMutation
@@ -60,6 +61,8 @@ class IqamaSchema(strawberry.Schema):
     def _get_middleware_manager(self, extensions: list[Any]) -> MiddlewareManager:
         return ResolverMiddleware(*(ext for ext in extensions if ext._implements_resolve()))
 
+
+install_optimizer_fix()  # see schema/optimizer_fix.py
 
 _limits = settings.GRAPHQL_LIMITS
 

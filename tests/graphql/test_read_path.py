@@ -60,6 +60,31 @@ def test_query_count_does_not_grow_with_the_family(gql):
     assert small_queries == large_queries <= 7
 
 
+def test_each_visibility_rule_is_applied_once_per_request(gql, family, monkeypatch):
+    """strawberry-django planned a prefetched foreign key's subtree twice, building the permits'
+    visibility filter twice (schema/optimizer_fix.py)."""
+    from collections import Counter
+
+    from schema.core import types
+    from schema.optimizer_fix import install
+
+    assert install()
+    calls: Counter = Counter()
+    for type_ in (types.Sponsor, types.Dependent, types.Person, types.ResidencyPermit):
+        original = type_.get_queryset.__func__
+
+        def counted(cls, queryset, info, _original=original, **kwargs):
+            calls[cls.__name__] += 1
+            return _original(cls, queryset, info, **kwargs)
+
+        monkeypatch.setattr(type_, "get_queryset", classmethod(counted))
+    gql.login(family["user"])
+    sponsor_file, _ = _sponsor_file(gql, family)
+    assert len(sponsor_file["dependents"]["edges"]) == 4
+    # Two requests (see _sponsor_file): each type's rule once in each.
+    assert calls == {"Sponsor": 2, "Dependent": 2, "Person": 2, "ResidencyPermit": 2}
+
+
 def test_model_columns_are_read_as_plain_attributes():
     """If strawberry renames its basic-field resolver, the fast path would silently stop."""
     types = schema._schema.type_map
