@@ -22,6 +22,7 @@ finds it on every node lookup by evaluating the class's annotations again.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -47,12 +48,12 @@ class ModelColumnField(StrawberryDjangoField):
             or self.origin_django_type is None
         ):
             return None
+        model = self.origin_django_type.model
+        name = self.django_name or self.python_name
         try:
-            model_field = self.origin_django_type.model._meta.get_field(
-                self.django_name or self.python_name
-            )
+            model_field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            return None  # a property or annotation: strawberry-django knows how to read it
+            return self._read_derived(model, name)
         if not model_field.concrete or isinstance(model_field, models.FileField):
             return None
         if model_field.many_to_one or model_field.one_to_one:
@@ -62,6 +63,36 @@ class ModelColumnField(StrawberryDjangoField):
             return None
         attname = model_field.attname
         return lambda instance: instance.__dict__[attname]
+
+    def _read_derived(
+        self, model: type[models.Model], name: str
+    ) -> Callable[[models.Model], Any] | None:
+        """A model property computed from the row's own columns, which the field names in its
+        ``only`` hint (so the optimizer loads them): read when they are all loaded. Anything
+        else (an annotation, a property reaching other rows) is left to strawberry-django."""
+        prop = inspect.getattr_static(model, name, None)
+        store = self.store
+        if not isinstance(prop, property) or prop.fget is None or not store.only:
+            return None
+        if store.select_related or store.prefetch_related or store.annotate:
+            return None
+        try:
+            columns = [model._meta.get_field(column) for column in store.only]
+        except FieldDoesNotExist:
+            return None  # a path into another model: not this row's own columns
+        if any(not c.concrete or c.is_relation for c in columns):
+            return None
+        attnames = [c.attname for c in columns]
+        compute = prop.fget
+
+        def read(instance: models.Model) -> Any:
+            loaded = instance.__dict__
+            for attname in attnames:
+                if attname not in loaded:
+                    raise KeyError(attname)  # deferred: strawberry-django loads it
+            return compute(instance)
+
+        return read
 
     @property
     def is_basic_field(self) -> bool:

@@ -7,7 +7,6 @@ from typing import Any
 
 import strawberry
 import strawberry_django
-from django.utils import timezone
 from strawberry import auto, relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
@@ -22,7 +21,7 @@ from schema.core.enums import (
     SponsorKindEnum,
 )
 from schema.core.filters import PermitFilter, PermitOrder
-from schema.model_types import model_type
+from schema.model_types import ModelColumnField, model_type
 
 
 def viewer(info: Info) -> Any:
@@ -127,9 +126,10 @@ class ResidencyPermit(relay.Node):
     sponsor: Sponsor
     history: list[PermitChange] = strawberry_django.field()
 
-    @strawberry_django.field(only=["expires_on", "cancelled_at"])
-    def status(self, root: models.ResidencyPermit) -> PermitStatusEnum:
-        return root.status_on(timezone.localdate())
+    # The model's property, computed from the two columns the optimizer is told to load.
+    status: PermitStatusEnum = strawberry_django.field(
+        only=["expires_on", "cancelled_at"], field_cls=ModelColumnField
+    )
 
     @strawberry_django.field(only=["article"])
     def article_rule(self, root: models.ResidencyPermit) -> ArticleRule:

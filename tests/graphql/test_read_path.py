@@ -95,13 +95,14 @@ def test_model_columns_are_read_as_plain_attributes():
         ("ResidencyPermit", "expiresOn"),
         ("ResidencyPermitEdge", "node"),
         ("Dependent", "person"),  # the related row, as the optimizer loaded it
+        ("ResidencyPermit", "status"),  # a property of the row's own, loaded columns
     ]:
         resolver = types[type_name].fields[field_name].resolve
         assert is_plain_attribute_resolver(resolver), (type_name, field_name)
     for type_name, field_name in [
         ("Person", "permits"),  # a connection: querysets, visibility, the optimizer
         ("Person", "sponsorships"),  # a reverse relation
-        ("ResidencyPermit", "status"),  # a resolver
+        ("ResidencyPermit", "articleRule"),  # a resolver
         ("Document", "contentType"),  # a resolver over a related row
     ]:
         resolver = types[type_name].fields[field_name].resolve
@@ -127,6 +128,30 @@ def test_deferred_column_is_loaded_sync_and_async(family):
         return await result if asyncio.iscoroutine(result) else result
 
     assert asyncio.run(in_event_loop()) == family["wife"].name_ar
+
+
+@pytest.mark.django_db(transaction=True)
+def test_derived_status_loads_its_columns_when_deferred_sync_and_async(family):
+    from core.models import ResidencyPermit
+
+    field = next(
+        f
+        for f in schema.get_type_by_name("ResidencyPermit").fields
+        if f.python_name == "status" and isinstance(f, ModelColumnField)
+    )
+    permit = family["permits"][0]
+    loaded = ResidencyPermit.objects.only("id", "expires_on", "cancelled_at").get(pk=permit.pk)
+    assert field.get_result(loaded, None, [], {}) == permit.status
+    deferred = ResidencyPermit.objects.only("id").get(pk=permit.pk)
+    assert field.get_result(deferred, None, [], {}) == permit.status
+
+    async def in_event_loop():
+        again = await ResidencyPermit.objects.only("id").aget(pk=permit.pk)
+        result = field.get_result(again, None, [], {})
+        assert asyncio.iscoroutine(result)  # the columns are loaded off the event loop
+        return await result
+
+    assert asyncio.run(in_event_loop()) == permit.status
 
 
 @pytest.mark.django_db(transaction=True)
