@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import Client
 
 from tests import factories
@@ -38,6 +41,16 @@ class GraphQLClient:
             content_type="application/json",
             **headers,
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_sync_thread_connections(django_db_setup, django_db_blocker):
+    """Async tests run ORM code on asgiref's one sync thread, whose connection Django's test
+    clients keep open: closed here, before the test database is dropped (it would otherwise be
+    "accessed by other users" and left behind)."""
+    yield
+    with django_db_blocker.unblock():
+        asyncio.run(sync_to_async(connections.close_all)())
 
 
 @pytest.fixture(autouse=True)
