@@ -61,9 +61,7 @@ import os
 import random
 import resource
 import secrets
-import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -79,6 +77,8 @@ from urllib.parse import unquote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.daphne_process import DaphneProcess, cpu_seconds  # noqa: E402
 
 P99_TARGET_MS = 250.0
 ORIGIN = "http://bench.iqama.test"
@@ -447,16 +447,6 @@ def seed(apps: int) -> list[Watched]:
 # =========================================================================== processes
 
 
-def _cpu_of(pid: int) -> float:
-    """User + system CPU seconds of a process (and its reaped children), from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    ticks = os.sysconf("SC_CLK_TCK")
-    return sum(int(fields[i]) for i in (11, 12)) / ticks  # utime, stime
-
-
 def _postgres_cpu() -> float:
     """CPU seconds of the PostgreSQL processes on this machine (when it runs here)."""
     total = 0.0
@@ -464,7 +454,7 @@ def _postgres_cpu() -> float:
         with contextlib.suppress(OSError, IndexError, ValueError):
             text = stat.read_text()
             if text.split("(", 1)[1].split(")", 1)[0] == "postgres":
-                total += _cpu_of(int(stat.parent.name))
+                total += cpu_seconds(int(stat.parent.name))
     return total
 
 
@@ -481,74 +471,6 @@ def _machine_cpu() -> tuple[float, float]:
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + (values[4] if len(values) > 4 else 0)
     return sum(values) - idle, sum(values)
-
-
-class Daphne:
-    """One daphne process serving ``iqama.asgi``; always stopped."""
-
-    def __init__(self, env: dict[str, str], name: str) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.name = name
-        self.env = env
-        self.proc: subprocess.Popen | None = None
-        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in stop()
-            prefix=f"fanout-daphne-{name}-", suffix=".log", delete=False
-        )
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/graphql/"
-
-    def start(self) -> None:
-        cmd = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        self.proc = subprocess.Popen(
-            [*cmd, "iqama.asgi:application"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-    def wait_healthy(self, timeout: float = 30.0) -> None:
-        import httpx
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"daphne {self.name} exited:\n{self.tail()}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"daphne {self.name} did not answer in {timeout:.0f}s:\n{self.tail()}")
-
-    def cpu(self) -> float:
-        return _cpu_of(self.proc.pid) if self.proc else float("nan")
-
-    def tail(self, lines: int = 30) -> str:
-        self.log.flush()
-        text = Path(self.log.name).read_text(errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self, keep_in: str | None = None) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.log.close()
-        if keep_in:
-            Path(keep_in).mkdir(parents=True, exist_ok=True)
-            shutil.copy(self.log.name, Path(keep_in) / f"daphne-{self.name}.log")
-        Path(self.log.name).unlink(missing_ok=True)
 
 
 class Clients:
@@ -593,7 +515,7 @@ class Clients:
         self.ready.set()
 
     def cpu(self) -> float:
-        return _cpu_of(self.proc.pid) if self.proc else float("nan")
+        return cpu_seconds(self.proc.pid) if self.proc else float("nan")
 
     def finish(self, timeout: float = 60) -> dict[str, Any]:
         self.proc.stdin.write("STOP\n")
@@ -807,7 +729,7 @@ def main(argv: list[str]) -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
 
-    daphnes: list[Daphne] = []
+    daphnes: list[DaphneProcess] = []
     clients: list[Clients] = []
     summary: dict[str, Any] = {}
     try:
@@ -839,7 +761,7 @@ def main(argv: list[str]) -> int:
                 "postgres": _postgres_cpu(),
             }
 
-        daphnes = [Daphne(server_env, "A"), Daphne(server_env, "B")]
+        daphnes = [DaphneProcess(server_env, "A"), DaphneProcess(server_env, "B")]
         for d in daphnes:
             d.start()
         for d in daphnes:

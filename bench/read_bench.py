@@ -47,9 +47,7 @@ import secrets
 import signal
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -63,6 +61,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.daphne_process import DaphneProcess, cpu_seconds  # noqa: E402
 
 QUERY = """
 query SponsorFile($id: ID!) {
@@ -555,62 +555,6 @@ def profile_in_process(seeded: Seeded, batches: int = 6, per_batch: int = 10) ->
 # --------------------------------------------------------------------------- daphne + load
 
 
-class Daphne:
-    """One daphne process serving ``iqama.asgi`` with ``bench.settings``; always stopped."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.env = env
-        self.proc: subprocess.Popen | None = None
-        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in stop()
-            prefix="read-bench-daphne-", suffix=".log", delete=False
-        )
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 30.0) -> None:
-        cmd = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        self.proc = subprocess.Popen(
-            [*cmd, "iqama.asgi:application"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # a ^C in the terminal reaches us, and we stop it
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"daphne exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=2).status_code < 500:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"daphne did not answer within {timeout:.0f}s:\n{self.tail()}")
-
-    def tail(self, lines: int = 40) -> str:
-        self.log.flush()
-        text = Path(self.log.name).read_text(errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.log.close()
-        Path(self.log.name).unlink(missing_ok=True)
-
-
 async def _burst(call: Any, seconds: float, concurrency: int) -> tuple[int, float]:
     """``concurrency`` workers repeating ``call`` for ``seconds``; (requests, elapsed)."""
     done = 0
@@ -625,12 +569,6 @@ async def _burst(call: Any, seconds: float, concurrency: int) -> tuple[int, floa
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return done, time.perf_counter() - started
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def measure_rps(
@@ -676,10 +614,10 @@ async def measure_rps(
             order = list(kinds) if r % 2 == 0 else list(reversed(kinds))
             rates = {}
             for name in order:
-                cpu_before = process_cpu_seconds(server_pid) if server_pid else 0.0
+                cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
                 count, elapsed = await _burst(kinds[name], seconds, concurrency)
                 if server_pid:
-                    cpu[name] += process_cpu_seconds(server_pid) - cpu_before
+                    cpu[name] += cpu_seconds(server_pid) - cpu_before
                 totals[name][0] += count
                 totals[name][1] += elapsed
                 rates[name] = count / elapsed
@@ -748,7 +686,7 @@ def main(argv: list[str]) -> int:
 
     summary: dict[str, Any] = {}
     seeded: Seeded | None = None
-    daphne: Daphne | None = None
+    daphne: DaphneProcess | None = None
     try:
         database.create()
         print(f"database: {database.describe()}", flush=True)
@@ -778,8 +716,9 @@ def main(argv: list[str]) -> int:
             profile_in_process(seeded)
         connections.close_all()
 
-        daphne = Daphne(server_env)
+        daphne = DaphneProcess(server_env)
         daphne.start()
+        daphne.wait_healthy()
         print(
             f"daphne on {daphne.base_url} (DEBUG=0, connections: {connections_desc});"
             f" N={RPS_SIZE}, concurrency {args.concurrency}, {args.rounds} rounds x"

@@ -21,33 +21,18 @@ from django.contrib.sessions import middleware as sessions
 from django.middleware import clickjacking, common, csrf, locale, security
 
 
-class SecurityMiddleware(security.SecurityMiddleware):
-    async_capable = False
+def _sync_only(middleware: type) -> type:
+    """The same middleware, telling Django it has no async mode."""
+    return type(
+        middleware.__name__, (middleware,), {"async_capable": False, "__module__": __name__}
+    )
 
 
-class SessionMiddleware(sessions.SessionMiddleware):
-    async_capable = False
-
-
-class LocaleMiddleware(locale.LocaleMiddleware):
-    async_capable = False
-
-
-class CommonMiddleware(common.CommonMiddleware):
-    async_capable = False
-
-
-class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
-    async_capable = False
-
-
-class AuthenticationMiddleware(auth.AuthenticationMiddleware):
-    async_capable = False
-
-
-class MessageMiddleware(messages.MessageMiddleware):
-    async_capable = False
-
-
-class XFrameOptionsMiddleware(clickjacking.XFrameOptionsMiddleware):
-    async_capable = False
+SecurityMiddleware = _sync_only(security.SecurityMiddleware)
+SessionMiddleware = _sync_only(sessions.SessionMiddleware)
+LocaleMiddleware = _sync_only(locale.LocaleMiddleware)
+CommonMiddleware = _sync_only(common.CommonMiddleware)
+CsrfViewMiddleware = _sync_only(csrf.CsrfViewMiddleware)
+AuthenticationMiddleware = _sync_only(auth.AuthenticationMiddleware)
+MessageMiddleware = _sync_only(messages.MessageMiddleware)
+XFrameOptionsMiddleware = _sync_only(clickjacking.XFrameOptionsMiddleware)
