@@ -105,8 +105,6 @@ else:
             "max_size": _pool_size,
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
         }
-    if os.environ.get("DB_POOL"):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 8}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
