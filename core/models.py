@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.articles import EXPIRING_WITHIN_DAYS, Article, Relation, SponsorKind
+from core.clock import residency_today
 from core.validators import validate_civil_id, validate_nationality
 
 
@@ -206,7 +207,7 @@ class ResidencyPermit(models.Model):
 
     @property
     def status(self) -> PermitStatus:
-        return self.status_on(timezone.localdate())
+        return self.status_on(residency_today())
 
 
 class PermitChangeKind(models.TextChoices):

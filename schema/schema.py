@@ -16,13 +16,14 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
-from realtime.execution import PerEventMemoExecutor
 from realtime.subscriptions import Subscription
 from schema.accounts.schema import AccountMutation, AccountQuery
+from schema.argument_cache import install as install_argument_cache
 from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
 from schema.documents.mutations import DocumentMutation
 from schema.documents.queries import DocumentQuery
+from schema.execution import IqamaExecutionContext
 from schema.limits import DepthAndAliasLimits, QueryCost
 from schema.model_types import is_plain_attribute_resolver
 from schema.optimizer_fix import install as install_optimizer_fix
@@ -63,6 +64,7 @@ class IqamaSchema(strawberry.Schema):
 
 
 install_optimizer_fix()  # see schema/optimizer_fix.py
+install_argument_cache()  # see schema/argument_cache.py
 
 _limits = settings.GRAPHQL_LIMITS
 
@@ -71,7 +73,7 @@ schema = IqamaSchema(
     mutation=Mutation,
     subscription=Subscription,
     config=StrawberryConfig(relay_max_results=_limits["MAX_PAGE_SIZE"]),
-    execution_context_class=PerEventMemoExecutor,  # see realtime/execution.py
+    execution_context_class=IqamaExecutionContext,  # see schema/execution.py
     extensions=[
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),

@@ -25,6 +25,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
+from core.clock import one_residency_day
 from core.services.accounts import api_token_authenticate
 from schema.context import IqamaContext, language_from_header
 
@@ -85,7 +86,8 @@ class IqamaGraphQLView(GraphQLView):
             if needs_csrf_check(request) and (failure := _csrf_failure(request)) is not None:
                 return failure
             request.user = get_user(request)
-        return super().dispatch(request, *args, **kwargs)
+        with one_residency_day():
+            return super().dispatch(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, response: HttpResponse) -> IqamaContext:
         return IqamaContext(

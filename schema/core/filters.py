@@ -6,10 +6,10 @@ import datetime as dt
 
 import strawberry_django
 from django.db.models import Q
-from django.utils import timezone
 from strawberry import auto
 
 from core import models
+from core.clock import residency_today
 from core.models import permit_status_q
 from schema.core.enums import PermitStatusEnum
 
@@ -22,7 +22,7 @@ class PermitFilter:
 
     @strawberry_django.filter_field(description="Only permits in this status today.")
     def status(self, value: PermitStatusEnum, prefix: str) -> Q:
-        inner = permit_status_q(value, timezone.localdate())
+        inner = permit_status_q(value, residency_today())
         return _prefixed(inner, prefix)
 
     @strawberry_django.filter_field(description="Only permits expiring before this date.")
