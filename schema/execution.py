@@ -32,9 +32,10 @@ from graphql import (
     GraphQLScalarType,
 )
 from graphql.pyutils import Undefined
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from realtime.execution import PerEventMemoExecutor
-from schema.model_types import is_plain_attribute_resolver
+from schema.model_types import ModelColumnField, is_plain_attribute_resolver
 
 
 class _Kind(enum.Enum):
@@ -44,17 +45,24 @@ class _Kind(enum.Enum):
 
 
 def _plain_field(field: GraphQLField) -> tuple[_Kind, Any, Any, bool]:
-    """(kind, resolver, named type, non-null) of a basic leaf or object field."""
+    """(kind, reader, named type, non-null) of a basic leaf or object field; the reader takes
+    the parent object."""
     not_plain = (_Kind.NOT_PLAIN, None, None, False)
     if field.args or field.resolve is None or not is_plain_attribute_resolver(field.resolve):
         return not_plain
     type_, non_null = field.type, False
     if isinstance(type_, GraphQLNonNull):
         type_, non_null = type_.of_type, True
+    # A model column reads straight from the row (KeyError when not loaded: the path below).
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    read = definition.read_loaded if isinstance(definition, ModelColumnField) else None
+    if read is None:
+        resolve = field.resolve
+        read = lambda source: resolve(source, None)  # noqa: E731
     if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
-        return _Kind.LEAF, field.resolve, type_, non_null
+        return _Kind.LEAF, read, type_, non_null
     if isinstance(type_, GraphQLObjectType):
-        return _Kind.OBJECT, field.resolve, type_, non_null
+        return _Kind.OBJECT, read, type_, non_null
     return not_plain
 
 
@@ -85,12 +93,12 @@ class IqamaExecutionContext(PerEventMemoExecutor):
     ) -> Any:
         node = field_details_list[0].node
         field = None if node.arguments else parent_type.fields.get(node.name.value)
-        kind, resolve, named_type, non_null = (
+        kind, read, named_type, non_null = (
             self._plain(field) if field is not None else (_Kind.NOT_PLAIN, None, None, False)
         )
         if kind is _Kind.LEAF:
             try:
-                value = resolve(source, None)
+                value = read(source)
                 if self.is_awaitable(value):
                     _discard(value)  # not loaded: graphql-core's path awaits a fresh read
                 elif value is not None:
@@ -103,7 +111,7 @@ class IqamaExecutionContext(PerEventMemoExecutor):
                 pass
         elif kind is _Kind.OBJECT:
             try:
-                value = resolve(source, None)
+                value = read(source)
                 if self.is_awaitable(value):
                     _discard(value)  # not loaded: graphql-core's path awaits a fresh read
                     value = None
