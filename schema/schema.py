@@ -19,6 +19,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from realtime.subscriptions import Subscription
 from schema.accounts.schema import AccountMutation, AccountQuery
 from schema.argument_cache import install as install_argument_cache
+from schema.connections import install as install_connection_edges
 from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
 from schema.documents.mutations import DocumentMutation
@@ -65,6 +66,7 @@ class IqamaSchema(strawberry.Schema):
 
 install_optimizer_fix()  # see schema/optimizer_fix.py
 install_argument_cache()  # see schema/argument_cache.py
+install_connection_edges()  # see schema/connections.py
 
 _limits = settings.GRAPHQL_LIMITS
 

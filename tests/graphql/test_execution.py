@@ -212,3 +212,48 @@ def test_argument_store_stays_bounded(monkeypatch):
     for first in range(10):
         argument_cache.convert_arguments({"first": first}, arguments, registry, config, None)
     assert len(argument_cache._store) <= 3
+
+
+PAGES = """query($id: ID!) {
+  sponsor(id: $id) {
+    dependents(first: 3, after: "YXJyYXljb25uZWN0aW9uOjA=") {
+      pageInfo { startCursor endCursor hasPreviousPage hasNextPage }
+      edges { cursor node { person {
+        permits(first: 1) {
+          pageInfo { startCursor endCursor hasPreviousPage hasNextPage }
+          edges { cursor node { article } }
+        }
+      } } }
+    }
+  }
+}"""
+
+
+@pytest.mark.django_db
+def test_prefetched_pages_are_the_libraries(gql, monkeypatch):
+    """Cursors, page info and edges of pages built from a prefetch (``schema/connections.py``)
+    are what strawberry-django builds, with a next page in the nested connection."""
+    from strawberry_django.relay import DjangoListConnection
+
+    from schema import connections
+    from tests import factories
+
+    family = factories.family(children=3)
+    for kid in family["kids"]:
+        factories.permit(kid, family["sponsor"], days_left=900)
+    gql.login(family["user"])
+    variables = {"id": relay.to_base64("Sponsor", family["sponsor"].pk)}
+    assert connections.install()
+    ours = gql(PAGES, variables)
+    monkeypatch.setattr(
+        DjangoListConnection,
+        "resolve_optimized_connection_by_prefetch",
+        connections._library_version,
+    )
+    library = gql(PAGES, variables)
+    assert "errors" not in ours
+    assert ours == library
+    page = ours["data"]["sponsor"]["dependents"]
+    assert page["pageInfo"]["hasPreviousPage"] and page["pageInfo"]["hasNextPage"]
+    kid_pages = [e["node"]["person"]["permits"] for e in page["edges"]]
+    assert any(p["pageInfo"]["hasNextPage"] for p in kid_pages)
