@@ -22,6 +22,9 @@ are handled as graphql-core handles them.
 from __future__ import annotations
 
 import enum
+import inspect
+import logging
+from contextvars import ContextVar
 from typing import Any
 
 from graphql import (
@@ -31,11 +34,14 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
 )
+from graphql.execution import executor as _graphql_executor
 from graphql.pyutils import Undefined
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from realtime.execution import PerEventMemoExecutor
 from schema.model_types import ModelColumnField, is_plain_attribute_resolver
+
+logger = logging.getLogger(__name__)
 
 
 class _Kind(enum.Enum):
@@ -72,6 +78,55 @@ def _discard(awaitable: Any) -> None:
         close()
 
 
+# Arguments of one field node, read once per operation: a nested field such as
+# ``permits(first: 10)`` is otherwise coerced from the query again under each of 50 parents.
+# Within one operation the variables are fixed, so the same field and node give the same values.
+_operation_arguments: ContextVar[dict[tuple[int, int], Any] | None] = ContextVar(
+    "iqama_operation_arguments", default=None
+)
+_library_argument_values = _graphql_executor.get_argument_values
+_EXPECTED_ARGUMENT_PARAMETERS = [
+    "type_def",
+    "node",
+    "variable_values",
+    "fragment_variable_values",
+    "hide_suggestions",
+]
+
+
+def _operation_argument_values(
+    type_def: Any,
+    node: Any,
+    variable_values: Any = None,
+    fragment_variable_values: Any = None,
+    hide_suggestions: bool = False,
+) -> dict[str, Any]:
+    memo = _operation_arguments.get()
+    if memo is None or fragment_variable_values is not None:
+        return _library_argument_values(
+            type_def, node, variable_values, fragment_variable_values, hide_suggestions
+        )
+    key = (id(type_def), id(node))
+    entry = memo.get(key)
+    if entry is None or entry[0] is not type_def or entry[1] is not node:
+        values = _library_argument_values(type_def, node, variable_values, None, hide_suggestions)
+        entry = memo[key] = (type_def, node, values)
+    return dict(entry[2])
+
+
+def install_argument_memo() -> bool:
+    """Route graphql-core's executor through the per-operation memo; False (and a warning)
+    when its function no longer has the signature this was written against."""
+    if _graphql_executor.get_argument_values is _operation_argument_values:
+        return True
+    parameters = list(inspect.signature(_library_argument_values).parameters)
+    if parameters != _EXPECTED_ARGUMENT_PARAMETERS:
+        logger.warning("graphql-core's argument reading changed: it is not memoized")
+        return False
+    _graphql_executor.get_argument_values = _operation_argument_values
+    return True
+
+
 class IqamaExecutionContext(PerEventMemoExecutor):
     # The field itself is kept with its entry: an ``id`` alone could be reused by a field of
     # another schema (tests build some) once the first is gone.
@@ -82,6 +137,13 @@ class IqamaExecutionContext(PerEventMemoExecutor):
         if entry is None or entry[0] is not field:
             entry = self._plain_fields[id(field)] = (field, _plain_field(field))
         return entry[1]
+
+    def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        token = _operation_arguments.set({})
+        try:
+            return super().execute_operation(*args, **kwargs)
+        finally:
+            _operation_arguments.reset(token)
 
     def execute_field(
         self,

@@ -24,7 +24,7 @@ from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
 from schema.documents.mutations import DocumentMutation
 from schema.documents.queries import DocumentQuery
-from schema.execution import IqamaExecutionContext
+from schema.execution import IqamaExecutionContext, install_argument_memo
 from schema.limits import DepthAndAliasLimits, QueryCost
 from schema.model_types import is_plain_attribute_resolver
 from schema.optimizer_fix import install as install_optimizer_fix
@@ -67,6 +67,7 @@ class IqamaSchema(strawberry.Schema):
 install_optimizer_fix()  # see schema/optimizer_fix.py
 install_argument_cache()  # see schema/argument_cache.py
 install_connection_edges()  # see schema/connections.py
+install_argument_memo()  # see schema/execution.py
 
 _limits = settings.GRAPHQL_LIMITS
 

@@ -257,3 +257,40 @@ def test_prefetched_pages_are_the_libraries(gql, monkeypatch):
     assert page["pageInfo"]["hasPreviousPage"] and page["pageInfo"]["hasNextPage"]
     kid_pages = [e["node"]["person"]["permits"] for e in page["edges"]]
     assert any(p["pageInfo"]["hasNextPage"] for p in kid_pages)
+
+
+@pytest.mark.django_db
+def test_arguments_are_read_once_per_operation_never_across(gql, monkeypatch):
+    """``schema/execution.py`` keeps a field node's arguments for one operation: the variables
+    of the next operation are its own."""
+    from schema import execution
+    from tests import factories
+
+    family = factories.family(children=2)
+    for kid in family["kids"]:
+        factories.permit(kid, family["sponsor"], days_left=900)
+    gql.login(family["user"])
+    reads: list[str] = []
+    library = execution._library_argument_values
+
+    def counted(type_def, node, *args, **kwargs):
+        reads.append(node.name.value)
+        return library(type_def, node, *args, **kwargs)
+
+    monkeypatch.setattr(execution, "_library_argument_values", counted)
+    assert execution.install_argument_memo()
+    query = """query($id: ID!, $n: Int!) { sponsor(id: $id) { dependents(first: 10) { edges {
+        node { person { permits(first: $n) { edges { node { article } } } } } } } } }"""
+    sponsor_id = relay.to_base64("Sponsor", family["sponsor"].pk)
+
+    def pages(n: int) -> list[int]:
+        result = gql(query, {"id": sponsor_id, "n": n})
+        assert "errors" not in result, result
+        edges = result["data"]["sponsor"]["dependents"]["edges"]
+        return sorted(len(e["node"]["person"]["permits"]["edges"]) for e in edges)
+
+    assert pages(1) == [1, 1, 1, 1]
+    assert reads.count("permits") == 1  # one read for the four parents
+    assert pages(2) == [1, 1, 2, 2]  # the kids hold two permits each
+    assert reads.count("permits") == 2
+    assert execution._operation_arguments.get() is None  # nothing outlives an operation
