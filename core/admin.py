@@ -27,9 +27,7 @@ class PermitChangeInline(admin.TabularInline):
     model = models.PermitChange
     extra = 0
     can_delete = False
-    readonly_fields = [
-        "kind", "at", "actor", "expires_on_before", "expires_on_after", "note"
-    ]
+    readonly_fields = ["kind", "at", "actor", "expires_on_before", "expires_on_after", "note"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -48,8 +46,13 @@ class SponsorAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "commercial_registration", "manpower_file_number"]
     list_filter = ["kind"]
     search_fields = [
-        "name_en", "name_ar", "person__name_en", "person__name_ar", "person__civil_id",
-        "commercial_registration", "manpower_file_number",
+        "name_en",
+        "name_ar",
+        "person__name_en",
+        "person__name_ar",
+        "person__civil_id",
+        "commercial_registration",
+        "manpower_file_number",
     ]
     autocomplete_fields = ["person"]
     inlines = [SponsorStaffInline, DependentInline]

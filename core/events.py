@@ -18,5 +18,6 @@ permit_changed = Signal()
 def announce_after_commit(signal: Signal, **payload: Any) -> None:
     transaction.on_commit(lambda: signal.send(sender=None, **payload), robust=True)
 
+
 # kwargs: application_id, sponsor_id, kind ("transition" | "check"), event_id
 application_changed = Signal()

@@ -21,7 +21,9 @@ def test_seed_demo_is_idempotent_and_realistic():
     counts = (Person.objects.count(), Sponsor.objects.count(), ResidencyPermit.objects.count())
     call_command("seed_demo")
     assert counts == (
-        Person.objects.count(), Sponsor.objects.count(), ResidencyPermit.objects.count()
+        Person.objects.count(),
+        Sponsor.objects.count(),
+        ResidencyPermit.objects.count(),
     )
     company = Sponsor.objects.get(name_en="Gulf Tech Trading Co.")
     assert company.dependents.count() == 201  # 200 workers and Rajesh
@@ -48,9 +50,12 @@ def test_back_office_admin_searches_arabic_and_latin_names(term):
 def test_admin_pages_render(family):
     client = Client()
     client.force_login(factories.user(is_staff=True, is_superuser=True))
-    for url in ["/admin/core/sponsor/", "/admin/core/residencypermit/",
-                f"/admin/core/sponsor/{family['sponsor'].pk}/change/",
-                f"/admin/core/residencypermit/{family['permits'][0].pk}/change/"]:
+    for url in [
+        "/admin/core/sponsor/",
+        "/admin/core/residencypermit/",
+        f"/admin/core/sponsor/{family['sponsor'].pk}/change/",
+        f"/admin/core/residencypermit/{family['permits'][0].pk}/change/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 

@@ -15,9 +15,7 @@ from core.renewals.states import State
 
 
 @transaction.atomic
-def check_review_decide(
-    *, actor: Any, check_id: int | None, clear: bool, note: str
-) -> AgencyCheck:
+def check_review_decide(*, actor: Any, check_id: int | None, clear: bool, note: str) -> AgencyCheck:
     if not access.is_back_office(actor):
         raise DomainError(RenewalErrorCode.NOT_FOUND, "checkId")
     check = (

@@ -113,7 +113,9 @@ def test_an_individual_cannot_sponsor_an_employee():
     family = factories.family()
     with pytest.raises(DomainErrors) as caught:
         dependent_add(
-            actor=family["user"], sponsor=family["sponsor"], person=data(),
+            actor=family["user"],
+            sponsor=family["sponsor"],
+            person=data(),
             relation=Relation.EMPLOYEE,
         )
     assert caught.value.errors[0].code == ResidencyErrorCode.RELATION_NOT_ALLOWED

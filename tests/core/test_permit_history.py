@@ -26,8 +26,12 @@ def test_changes_are_recorded_in_order():
 
 @pytest.mark.parametrize(
     ("days_left", "status"),
-    [(200, PermitStatus.VALID), (30, PermitStatus.EXPIRING), (0, PermitStatus.EXPIRING),
-     (-1, PermitStatus.EXPIRED)],
+    [
+        (200, PermitStatus.VALID),
+        (30, PermitStatus.EXPIRING),
+        (0, PermitStatus.EXPIRING),
+        (-1, PermitStatus.EXPIRED),
+    ],
 )
 def test_status_is_derived_from_dates_in_python_and_sql_alike(days_left, status):
     family = factories.family(children=0)

@@ -65,8 +65,10 @@ def test_api_token_lifecycle(gql, db):
     worker = factories.dependent(company, "employee", name_en="Token Worker")
     factories.permit(worker, company, article=18)
     gql.login(hr)
-    created = gql('mutation { createApiToken(name: "HR system") { token apiToken { id name } '
-                  "errors { code } } }")["data"]["createApiToken"]
+    created = gql(
+        'mutation { createApiToken(name: "HR system") { token apiToken { id name } '
+        "errors { code } } }"
+    )["data"]["createApiToken"]
     raw = created["token"]
     assert raw.startswith("iqt_")
     stored = ApiToken.objects.get()

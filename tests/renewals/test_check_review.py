@@ -55,7 +55,8 @@ def test_the_sponsor_cannot_decide_their_own_review(gql, household, in_review):
     gql.login(household["user"])
     payload = gql(DECIDE, {"id": to_base64("AgencyCheck", check.pk), "clear": True})
     assert payload["data"]["decideCheckReview"] == {
-        "application": None, "errors": [{"code": "NOT_FOUND"}]
+        "application": None,
+        "errors": [{"code": "NOT_FOUND"}],
     }
     check.refresh_from_db()
     assert check.status == CheckStatus.REVIEW

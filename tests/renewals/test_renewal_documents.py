@@ -39,8 +39,11 @@ def documents_required(settings, tmp_path):
 def upload(actor, owner, kind, content, **dates):
     name = "file.pdf" if content.startswith(b"%PDF") else "file.jpg"
     return document_upload(
-        actor=actor, owner_id=owner.pk, kind=kind,
-        file=SimpleUploadedFile(name, content), **dates,
+        actor=actor,
+        owner_id=owner.pk,
+        kind=kind,
+        file=SimpleUploadedFile(name, content),
+        **dates,
     )
 
 
@@ -77,9 +80,7 @@ def test_missing_documents_hold_the_application_until_uploaded(household):
     assert app.state == State.AWAITING_PAYMENT
     assert app.items.get().document_uses.count() == 5
     transitions = list(app.history.filter(kind="transition").values_list("to_state", flat=True))
-    assert transitions[-3:] == [
-        State.WAITING_FOR_DOCUMENTS, State.CHECKING, State.AWAITING_PAYMENT
-    ]
+    assert transitions[-3:] == [State.WAITING_FOR_DOCUMENTS, State.CHECKING, State.AWAITING_PAYMENT]
 
 
 def test_archived_documents_are_reused_without_asking(household):
@@ -135,9 +136,10 @@ def test_only_officers_ask_for_documents(household):
     app = submit(h, h["wife"])
     with pytest.raises(Exception) as caught:
         renewal_request_document(
-            actor=h["user"], application_id=app.pk, person_id=h["wife"].pk,
-            kind="personal_photo", reason="x",
+            actor=h["user"],
+            application_id=app.pk,
+            person_id=h["wife"].pk,
+            kind="personal_photo",
+            reason="x",
         )
     assert caught.value.code == RenewalErrorCode.NOT_FOUND
-
-

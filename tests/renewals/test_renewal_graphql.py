@@ -28,21 +28,27 @@ def people(*pairs):
 def test_create_and_submit(gql, household):
     h = household
     gql.login(h["user"])
-    created = gql(CREATE, {
-        "sponsor": to_base64("Sponsor", h["sponsor"].pk),
-        "people": people((h["wife"], 12), (h["maid"], 12)),
-    })["data"]["createRenewal"]
+    created = gql(
+        CREATE,
+        {
+            "sponsor": to_base64("Sponsor", h["sponsor"].pk),
+            "people": people((h["wife"], 12), (h["maid"], 12)),
+        },
+    )["data"]["createRenewal"]
     assert created["errors"] == []
     assert created["application"]["state"] == "DRAFT"
     assert [i["person"]["nameEn"] for i in created["application"]["items"]] == [
-        "Mona Hassan", "Ana Reyes"
+        "Mona Hassan",
+        "Ana Reyes",
     ]
     submitted = gql(SUBMIT, {"id": created["application"]["id"]})["data"]["submitRenewal"]
     assert submitted["errors"] == []
     assert submitted["application"]["state"] == "CHECKING"
     history = submitted["application"]["history"]
     assert [e["toState"] for e in history if e["kind"] == "transition"] == [
-        "DRAFT", "SUBMITTED", "CHECKING"
+        "DRAFT",
+        "SUBMITTED",
+        "CHECKING",
     ]
     assert [e["kind"] for e in history].count("documents") == 1  # attached and reported
     checks = submitted["application"]["items"][0]["checks"]
@@ -54,13 +60,17 @@ def test_create_and_submit(gql, household):
 def test_bad_input_is_typed_and_bilingual(gql, household, other_family):
     h = household
     gql.login(h["user"])
-    result = gql(CREATE, {
-        "sponsor": to_base64("Sponsor", h["sponsor"].pk),
-        "people": people((h["maid"], 36), (other_family["wife"], 12)),
-    })["data"]["createRenewal"]
+    result = gql(
+        CREATE,
+        {
+            "sponsor": to_base64("Sponsor", h["sponsor"].pk),
+            "people": people((h["maid"], 36), (other_family["wife"], 12)),
+        },
+    )["data"]["createRenewal"]
     assert result["application"] is None
     assert [(e["field"], e["code"]) for e in result["errors"]] == [
-        ("people.0.months", "DURATION_TOO_LONG"), ("people.1", "NOT_YOUR_DEPENDENT")
+        ("people.0.months", "DURATION_TOO_LONG"),
+        ("people.1", "NOT_YOUR_DEPENDENT"),
     ]
     assert all(e["messageAr"] for e in result["errors"])
     assert not RenewalApplication.objects.exists()
@@ -69,10 +79,13 @@ def test_bad_input_is_typed_and_bilingual(gql, household, other_family):
 def test_another_sponsor_sees_and_touches_nothing(gql, household, other_family):
     h = household
     gql.login(h["user"])
-    created = gql(CREATE, {
-        "sponsor": to_base64("Sponsor", h["sponsor"].pk),
-        "people": people((h["wife"], 12)),
-    })["data"]["createRenewal"]["application"]
+    created = gql(
+        CREATE,
+        {
+            "sponsor": to_base64("Sponsor", h["sponsor"].pk),
+            "people": people((h["wife"], 12)),
+        },
+    )["data"]["createRenewal"]["application"]
     app = RenewalApplication.objects.get()
     item = app.items.get()
     gql.login(other_family["user"])

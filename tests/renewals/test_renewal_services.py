@@ -24,9 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def create(h, *choices, user=None):
-    return renewal_create(
-        actor=user or h["user"], sponsor_id=h["sponsor"].pk, people=list(choices)
-    )
+    return renewal_create(actor=user or h["user"], sponsor_id=h["sponsor"].pk, people=list(choices))
 
 
 def codes(exc) -> list[str]:
@@ -38,10 +36,12 @@ def test_a_family_renewal_from_draft_to_checking(household):
     h = household
     app = create(h, PersonChoice(h["wife"].pk, 12), PersonChoice(h["child"].pk))
     assert app.state == State.DRAFT
-    renewal_add_people(actor=h["user"], application_id=app.pk,
-                       people=[PersonChoice(h["maid"].pk, 24)])
-    renewal_choose_duration(actor=h["user"], application_id=app.pk, person_id=h["child"].pk,
-                            months=12)
+    renewal_add_people(
+        actor=h["user"], application_id=app.pk, people=[PersonChoice(h["maid"].pk, 24)]
+    )
+    renewal_choose_duration(
+        actor=h["user"], application_id=app.pk, person_id=h["child"].pk, months=12
+    )
     renewal_submit(actor=h["user"], application_id=app.pk)
     app.refresh_from_db()
     assert app.state == State.CHECKING
@@ -87,7 +87,8 @@ def test_unknown_and_foreign_people(household, other_family):
     with pytest.raises(DomainErrors) as caught:
         create(h, PersonChoice(10**9, 12), PersonChoice(other_family["wife"].pk, 12))
     assert codes(caught.value) == [
-        RenewalErrorCode.UNKNOWN_PERSON, RenewalErrorCode.NOT_YOUR_DEPENDENT
+        RenewalErrorCode.UNKNOWN_PERSON,
+        RenewalErrorCode.NOT_YOUR_DEPENDENT,
     ]
     assert [e.field for e in caught.value.errors] == ["people.0", "people.1"]
 
@@ -124,7 +125,8 @@ def test_family_join_needs_salary_and_the_sponsors_own_residency(household):
     with pytest.raises(DomainErrors) as caught:
         create(h, PersonChoice(h["wife"].pk, 40))
     assert set(codes(caught.value)) == {
-        RenewalErrorCode.SALARY_BELOW_THRESHOLD, RenewalErrorCode.SPONSOR_PERMIT_TOO_SHORT
+        RenewalErrorCode.SALARY_BELOW_THRESHOLD,
+        RenewalErrorCode.SPONSOR_PERMIT_TOO_SHORT,
     }
 
 
@@ -145,10 +147,12 @@ def test_wrong_state_is_a_typed_error(household):
     renewal_submit(actor=h["user"], application_id=app.pk)
     for call in (
         lambda: renewal_submit(actor=h["user"], application_id=app.pk),
-        lambda: renewal_add_people(actor=h["user"], application_id=app.pk,
-                                   people=[PersonChoice(h["child"].pk, 12)]),
-        lambda: renewal_choose_duration(actor=h["user"], application_id=app.pk,
-                                        person_id=h["wife"].pk, months=6),
+        lambda: renewal_add_people(
+            actor=h["user"], application_id=app.pk, people=[PersonChoice(h["child"].pk, 12)]
+        ),
+        lambda: renewal_choose_duration(
+            actor=h["user"], application_id=app.pk, person_id=h["wife"].pk, months=6
+        ),
     ):
         with pytest.raises(DomainError) as caught:
             call()
