@@ -21,8 +21,6 @@ written against; otherwise strawberry is left as it is.
 from __future__ import annotations
 
 import enum
-import inspect
-import logging
 import threading
 from typing import Any
 
@@ -30,7 +28,7 @@ from strawberry.relay import GlobalID
 from strawberry.schema import schema_converter as _converter
 from strawberry.types.unset import UNSET
 
-logger = logging.getLogger(__name__)
+from schema.library_patches import replace
 
 _EXPECTED_PARAMETERS = ["value", "arguments", "scalar_registry", "config", "info"]
 _MAX_ENTRIES = 1024
@@ -93,12 +91,11 @@ def convert_arguments(
 
 def install() -> bool:
     """Put the cache in place; False (and a warning) when strawberry no longer matches."""
-    if _converter.convert_arguments is convert_arguments:
-        return True
-    parameters = list(inspect.signature(_library_version).parameters) if _library_version else []
-    used = callable(getattr(_converter, "get_arguments", None))
-    if parameters != _EXPECTED_PARAMETERS or not used:
-        logger.warning("strawberry's argument conversion changed: its cache is not applied")
-        return False
-    _converter.convert_arguments = convert_arguments
-    return True
+    return replace(
+        _converter,
+        "convert_arguments",
+        convert_arguments,
+        _EXPECTED_PARAMETERS,
+        requires=("get_arguments",),
+        what="the argument conversion cache",
+    )

@@ -17,8 +17,6 @@ it still has the signature it was written against.
 from __future__ import annotations
 
 import functools
-import inspect
-import logging
 from typing import Any
 
 from strawberry import relay
@@ -26,10 +24,10 @@ from strawberry.relay.utils import to_base64
 from strawberry_django.relay import DjangoListConnection
 from strawberry_django.relay.utils import resolve_edge_class
 
-logger = logging.getLogger(__name__)
+from schema.library_patches import replace
 
 _EXPECTED_PARAMETERS = ["nodes", "info", "before", "after", "first", "last", "kwargs"]
-_library_version = DjangoListConnection.__dict__.get("resolve_optimized_connection_by_prefetch")
+_library_version = vars(DjangoListConnection)["resolve_optimized_connection_by_prefetch"]
 
 
 @functools.cache
@@ -94,15 +92,10 @@ def resolve_optimized_connection_by_prefetch(
 
 def install() -> bool:
     """Put it in place; False (and a warning) when the library no longer matches."""
-    current = DjangoListConnection.__dict__.get("resolve_optimized_connection_by_prefetch")
-    if getattr(current, "__func__", None) is resolve_optimized_connection_by_prefetch:
-        return True
-    function = getattr(_library_version, "__func__", None)
-    parameters = list(inspect.signature(function).parameters)[1:] if function else []
-    if parameters != _EXPECTED_PARAMETERS:
-        logger.warning("strawberry-django's prefetched pages changed: edges are built as before")
-        return False
-    DjangoListConnection.resolve_optimized_connection_by_prefetch = classmethod(  # type: ignore[method-assign]
-        resolve_optimized_connection_by_prefetch
+    return replace(
+        DjangoListConnection,
+        "resolve_optimized_connection_by_prefetch",
+        resolve_optimized_connection_by_prefetch,
+        _EXPECTED_PARAMETERS,
+        what="the edge cache of prefetched pages",
     )
-    return True

@@ -15,15 +15,16 @@ interface or union), and whose value is present (an object's ``is_type_of`` agre
 Anything else (a null, a value that does not coerce, an exception from the read, a value not
 loaded that must be fetched off the event loop) goes through graphql-core's path, which reads
 the attribute again (a plain read, without side effects) and reports any error with its path
-and location exactly as before. Errors below an object field
-are handled as graphql-core handles them.
+and location exactly as before. Errors below an object field are handled as graphql-core
+handles them.
+
+The executor also reads a field node's arguments once per operation (see
+``_operation_argument_values`` below).
 """
 
 from __future__ import annotations
 
 import enum
-import inspect
-import logging
 from contextvars import ContextVar
 from typing import Any
 
@@ -39,9 +40,8 @@ from graphql.pyutils import Undefined
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from realtime.execution import PerEventMemoExecutor
+from schema.library_patches import replace
 from schema.model_types import ModelColumnField, is_plain_attribute_resolver
-
-logger = logging.getLogger(__name__)
 
 
 class _Kind(enum.Enum):
@@ -117,14 +117,13 @@ def _operation_argument_values(
 def install_argument_memo() -> bool:
     """Route graphql-core's executor through the per-operation memo; False (and a warning)
     when its function no longer has the signature this was written against."""
-    if _graphql_executor.get_argument_values is _operation_argument_values:
-        return True
-    parameters = list(inspect.signature(_library_argument_values).parameters)
-    if parameters != _EXPECTED_ARGUMENT_PARAMETERS:
-        logger.warning("graphql-core's argument reading changed: it is not memoized")
-        return False
-    _graphql_executor.get_argument_values = _operation_argument_values
-    return True
+    return replace(
+        _graphql_executor,
+        "get_argument_values",
+        _operation_argument_values,
+        _EXPECTED_ARGUMENT_PARAMETERS,
+        what="the per-operation argument memo",
+    )
 
 
 class IqamaExecutionContext(PerEventMemoExecutor):

@@ -18,13 +18,11 @@ signature it was written against; otherwise the library is left as it is.
 
 from __future__ import annotations
 
-import inspect
-import logging
 from typing import Any
 
 from strawberry_django import optimizer as _optimizer
 
-logger = logging.getLogger(__name__)
+from schema.library_patches import replace
 
 _EXPECTED_PARAMETERS = [
     "field",
@@ -92,15 +90,11 @@ def _hints_from_foreign_key(
 
 def install() -> bool:
     """Put the fix in place; False (and a warning) when the library no longer matches."""
-    if _optimizer._get_hints_from_django_foreign_key is _hints_from_foreign_key:
-        return True
-    parameters = list(inspect.signature(_library_version).parameters) if _library_version else []
-    helpers = all(
-        callable(getattr(_optimizer, name, None))
-        for name in ("_must_use_prefetch_related", "_get_hints_from_django_relation")
+    return replace(
+        _optimizer,
+        "_get_hints_from_django_foreign_key",
+        _hints_from_foreign_key,
+        _EXPECTED_PARAMETERS,
+        requires=("_must_use_prefetch_related", "_get_hints_from_django_relation"),
+        what="the optimizer's foreign-key fix",
     )
-    if parameters != _EXPECTED_PARAMETERS or not helpers:
-        logger.warning("strawberry-django's optimizer changed: its foreign-key fix is not applied")
-        return False
-    _optimizer._get_hints_from_django_foreign_key = _hints_from_foreign_key
-    return True
