@@ -79,6 +79,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.daphne_process import DaphneProcess, cpu_seconds  # noqa: E402
+from iqama.pg_admin import create_database, drop_database  # noqa: E402
 
 P99_TARGET_MS = 250.0
 ORIGIN = "http://bench.iqama.test"
@@ -280,29 +281,13 @@ class FanoutDatabase:
     def url(self) -> str:
         return urlsplit(self.server_url)._replace(path=f"/{self.name}").geturl()
 
-    def _admin(self) -> Any:
-        import psycopg
-
-        admin = urlsplit(self.server_url)._replace(path="/postgres", scheme="postgresql")
-        return psycopg.connect(admin.geturl(), autocommit=True)
-
     def create(self) -> None:
-        from psycopg import sql
-
-        with self._admin() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
-        self.created = True
+        self.created = create_database(self.url, self.name)
 
     def drop(self) -> None:
-        if not self.created:
-            return
-        from psycopg import sql
-
-        with self._admin() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
-            )
-        self.created = False
+        if self.created:
+            drop_database(self.url, self.name)
+            self.created = False
 
     def describe(self) -> str:
         where = urlsplit(self.server_url)

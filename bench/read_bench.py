@@ -63,6 +63,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.daphne_process import DaphneProcess, cpu_seconds  # noqa: E402
+from iqama.pg_admin import create_database, drop_database  # noqa: E402
 
 QUERY = """
 query SponsorFile($id: ID!) {
@@ -120,16 +121,7 @@ class BenchDatabase:
 
     def create(self) -> None:
         if self.vendor == "postgresql":
-            import psycopg
-            from psycopg import sql
-
-            with psycopg.connect(_pg_admin_url(self.url), autocommit=True) as conn:
-                exists = conn.execute(
-                    "SELECT 1 FROM pg_database WHERE datname = %s", (self.name,)
-                ).fetchone()
-                if not exists:
-                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
-                    self.owned = True
+            self.owned = create_database(self.url, self.name)
         elif self.vendor == "sqlite":
             path = Path(self.name)
             if not path.exists():
@@ -140,15 +132,7 @@ class BenchDatabase:
         if not self.owned:
             return
         if self.vendor == "postgresql":
-            import psycopg
-            from psycopg import sql
-
-            with psycopg.connect(_pg_admin_url(self.url), autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(self.name)
-                    )
-                )
+            drop_database(self.url, self.name)
         elif self.vendor == "sqlite":
             _remove_sqlite(Path(self.name))
 
@@ -167,10 +151,6 @@ def _answers(host: str, port: int) -> bool:
 
 def _pg_name(url: str) -> str:
     return unquote(urlsplit(url).path.lstrip("/"))
-
-
-def _pg_admin_url(url: str) -> str:
-    return urlsplit(url)._replace(path="/postgres", scheme="postgresql").geturl()
 
 
 def _sqlite_path(url: str) -> str:

@@ -13,7 +13,8 @@ import socket
 import subprocess
 import sys
 import uuid
-from urllib.parse import urlsplit
+
+from iqama.pg_admin import drop_database
 
 
 def _answers(host: str, port: int) -> bool:
@@ -28,14 +29,9 @@ def _drop_leftover_test_database(url: str, name: str) -> None:
     """pytest-django drops the test database, unless a session some test left behind (a server
     process or thread not yet gone) still holds it: then it only warns. Drop it regardless."""
     import psycopg
-    from psycopg import sql
 
-    admin = urlsplit(url)._replace(scheme="postgresql", path="/postgres").geturl()
     try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        drop_database(url, name)
     except psycopg.Error as exc:
         print(f"could not drop the test database {name}: {exc}", flush=True)
 
