@@ -50,12 +50,14 @@ class _Kind(enum.Enum):
     OBJECT = 2
 
 
+_NOT_PLAIN = (_Kind.NOT_PLAIN, None, None, False)
+
+
 def _plain_field(field: GraphQLField) -> tuple[_Kind, Any, Any, bool]:
     """(kind, reader, named type, non-null) of a basic leaf or object field; the reader takes
     the parent object."""
-    not_plain = (_Kind.NOT_PLAIN, None, None, False)
     if field.args or field.resolve is None or not is_plain_attribute_resolver(field.resolve):
-        return not_plain
+        return _NOT_PLAIN
     type_, non_null = field.type, False
     if isinstance(type_, GraphQLNonNull):
         type_, non_null = type_.of_type, True
@@ -69,7 +71,7 @@ def _plain_field(field: GraphQLField) -> tuple[_Kind, Any, Any, bool]:
         return _Kind.LEAF, read, type_, non_null
     if isinstance(type_, GraphQLObjectType):
         return _Kind.OBJECT, read, type_, non_null
-    return not_plain
+    return _NOT_PLAIN
 
 
 def _discard(awaitable: Any) -> None:
@@ -154,9 +156,7 @@ class IqamaExecutionContext(PerEventMemoExecutor):
     ) -> Any:
         node = field_details_list[0].node
         field = None if node.arguments else parent_type.fields.get(node.name.value)
-        kind, read, named_type, non_null = (
-            self._plain(field) if field is not None else (_Kind.NOT_PLAIN, None, None, False)
-        )
+        kind, read, named_type, non_null = self._plain(field) if field is not None else _NOT_PLAIN
         if kind is _Kind.LEAF:
             try:
                 value = read(source)
