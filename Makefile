@@ -16,14 +16,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo's development values, set explicitly: production is the settings' default.
+DEMO_ENV := DEBUG=1 SECRET_KEY=insecure-dev-key-change-me-in-production-0123456789 \
+	SERVE_KNET_SANDBOX=1 SERVE_AGENCY_SIMULATOR=1 IQAMA_INPROCESS_WORKER=1 PORT=$(PORT)
+
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py seed_demo
-	IQAMA_INPROCESS_WORKER=1 $(BIN)/daphne -b 127.0.0.1 -p $(PORT) iqama.asgi:application
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/daphne -b 127.0.0.1 -p $(PORT) iqama.asgi:application
 
 test: install
 	$(BIN)/ruff check .

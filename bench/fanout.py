@@ -701,8 +701,9 @@ def main(argv: list[str]) -> int:
             "DATABASE_URL": database.url,
             "REDIS_URL": redis_url,
             "CHANNEL_PREFIX": prefix,
-            "DJANGO_SETTINGS_MODULE": "iqama.settings",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or f"bench-only-{secrets.token_urlsafe(48)}",
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         }
     )

@@ -662,6 +662,7 @@ def main(argv: list[str]) -> int:
     database = BenchDatabase.choose()
     os.environ["DATABASE_URL"] = database.url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("SECRET_KEY", f"bench-only-{secrets.token_urlsafe(48)}")
     server_env = {**os.environ, "DEBUG": "0", "PYTHONPATH": str(ROOT)}
 
     summary: dict[str, Any] = {}

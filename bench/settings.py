@@ -1,8 +1,16 @@
-"""Settings for benchmarks: the service's own settings, with the bench URLconf on top.
+"""Settings for benchmarks: the service's own settings (production posture, ``DEBUG`` off), with
+the values a local run needs set explicitly, and the bench URLconf on top.
 
 ``ROOT_URLCONF`` adds the hand-written comparison views next to ``iqama.urls``. Everything
 else, including the database (``DATABASE_URL``), comes from ``iqama.settings`` unchanged.
 """
+
+import os
+import secrets
+
+os.environ.setdefault("SECRET_KEY", f"bench-only-{secrets.token_urlsafe(48)}")
+os.environ.setdefault("HTTPS_ONLY", "0")  # the bench speaks plain http on loopback
+os.environ.setdefault("SERVE_KNET_SANDBOX", "1")
 
 from iqama.settings import *  # noqa: F403
 

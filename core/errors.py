@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from core.names import NAME_MAX_LENGTH
+
 
 class ResidencyErrorCode(enum.StrEnum):
     INVALID = "invalid"
@@ -26,10 +28,15 @@ class ResidencyErrorCode(enum.StrEnum):
     DUPLICATE_CIVIL_ID = "duplicate_civil_id"
     ALREADY_DEPENDENT = "already_dependent"
     RELATION_NOT_ALLOWED = "relation_not_allowed"
+    SPONSORED_ELSEWHERE = "sponsored_elsewhere"
+    NAME_TOO_LONG = "name_too_long"
+    NAME_FORBIDDEN_CHARACTER = "name_forbidden_character"
+    NAME_WRONG_SCRIPT = "name_wrong_script"
 
 
 class AccountErrorCode(enum.StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
     NOT_AUTHENTICATED = "not_authenticated"
     NOT_FOUND = "not_found"
     INVALID = "invalid"
@@ -41,6 +48,7 @@ class RenewalErrorCode(enum.StrEnum):
     NOT_YOUR_DEPENDENT = "not_your_dependent"
     NO_PERMIT = "no_permit"
     DURATION_REQUIRED = "duration_required"
+    DURATION_TOO_SHORT = "duration_too_short"
     DURATION_TOO_LONG = "duration_too_long"
     PASSPORT_TOO_SHORT = "passport_too_short"
     ALREADY_IN_OPEN_APPLICATION = "already_in_open_application"
@@ -51,6 +59,7 @@ class RenewalErrorCode(enum.StrEnum):
     EMPTY_APPLICATION = "empty_application"
     WRONG_STATE = "wrong_state"
     UNKNOWN_DOCUMENT_KIND = "unknown_document_kind"
+    INVALID_TEXT = "invalid_text"
     DOCUMENT_MISSING = "document_missing"
 
 
@@ -88,6 +97,7 @@ class PaymentErrorCode(enum.StrEnum):
     UNKNOWN_PAYMENT = "payment_unknown"
     GATEWAY_UNAVAILABLE = "payment_gateway_unavailable"
     GATEWAY_ERROR = "payment_gateway_error"
+    INVALID_TEXT = "payment_invalid_text"
 
 
 MESSAGES: dict[enum.StrEnum, tuple[str, str]] = {
@@ -135,6 +145,14 @@ MESSAGES: dict[enum.StrEnum, tuple[str, str]] = {
         "رفضت شبكة كي نت الطلب ({error_code}).",
     ),
     RenewalErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
+    RenewalErrorCode.INVALID_TEXT: (
+        "Write this in at most 200 characters of plain text (no control characters).",
+        "يرجى كتابة نص عادي لا يتجاوز 200 حرف (دون رموز تحكم).",
+    ),
+    PaymentErrorCode.INVALID_TEXT: (
+        "Give a reason in at most 200 characters of plain text (no control characters).",
+        "يرجى ذكر السبب بنص عادي لا يتجاوز 200 حرف (دون رموز تحكم).",
+    ),
     RenewalErrorCode.UNKNOWN_DOCUMENT_KIND: ("No such kind of document.", "نوع المستند غير معروف."),
     RenewalErrorCode.DOCUMENT_MISSING: (
         "A requested document ({kind}) has not been uploaded yet.",
@@ -145,8 +163,8 @@ MESSAGES: dict[enum.StrEnum, tuple[str, str]] = {
         "لا يوجد شخص مسجل بهذه البيانات.",
     ),
     RenewalErrorCode.NOT_YOUR_DEPENDENT: (
-        "This person is not sponsored by you.",
-        "هذا الشخص ليس على كفالتك.",
+        "No such person is sponsored by you.",
+        "لا يوجد شخص بهذه البيانات على كفالتك.",
     ),
     RenewalErrorCode.NO_PERMIT: (
         "This person has no residency under this sponsor to renew.",
@@ -155,6 +173,10 @@ MESSAGES: dict[enum.StrEnum, tuple[str, str]] = {
     RenewalErrorCode.DURATION_REQUIRED: (
         "Choose a renewal duration for every person.",
         "يرجى اختيار مدة التجديد لكل شخص.",
+    ),
+    RenewalErrorCode.DURATION_TOO_SHORT: (
+        "A renewal lasts at least one month.",
+        "لا تقل مدة التجديد عن شهر واحد.",
     ),
     RenewalErrorCode.DURATION_TOO_LONG: (
         "Article {article} allows at most {max_months} months.",
@@ -222,6 +244,27 @@ MESSAGES: dict[enum.StrEnum, tuple[str, str]] = {
     ResidencyErrorCode.ALREADY_DEPENDENT: (
         "This person is already sponsored by this sponsor.",
         "هذا الشخص مكفول بالفعل لدى هذا الكفيل.",
+    ),
+    ResidencyErrorCode.SPONSORED_ELSEWHERE: (
+        "This person is on another sponsor's file. Moving them to yours is a transfer: it "
+        "needs the current sponsor's consent or a service centre.",
+        "هذا الشخص مكفول لدى كفيل آخر. نقله إلى كفالتك يتم بطلب تحويل بموافقة الكفيل الحالي "
+        "أو في مركز الخدمة.",
+    ),
+    ResidencyErrorCode.NAME_TOO_LONG: (
+        f"A name has at most {NAME_MAX_LENGTH} characters.",
+        f"يجب ألا يتجاوز الاسم {NAME_MAX_LENGTH} حرفاً.",
+    ),
+    ResidencyErrorCode.NAME_FORBIDDEN_CHARACTER: (
+        "The name contains characters a civil ID does not print (control or formatting "
+        "characters, or too many marks on one letter).",
+        "يحتوي الاسم على رموز لا تظهر في البطاقة المدنية (رموز تحكم أو تنسيق أو علامات كثيرة "
+        "على حرف واحد).",
+    ),
+    ResidencyErrorCode.NAME_WRONG_SCRIPT: (
+        "Write the Arabic name in Arabic letters and the Latin name in Latin letters, as on "
+        "the civil ID.",
+        "يرجى كتابة الاسم العربي بحروف عربية والاسم اللاتيني بحروف لاتينية كما في البطاقة المدنية.",
     ),
     ResidencyErrorCode.RELATION_NOT_ALLOWED: (
         "This sponsor may not sponsor a person in this relation.",
@@ -298,6 +341,10 @@ MESSAGES: dict[enum.StrEnum, tuple[str, str]] = {
     AccountErrorCode.INVALID_CREDENTIALS: (
         "The user name or password is wrong.",
         "اسم المستخدم أو كلمة المرور غير صحيحة.",
+    ),
+    AccountErrorCode.TOO_MANY_ATTEMPTS: (
+        "Too many failed sign-ins: try again in {minutes} minutes.",
+        "محاولات دخول فاشلة كثيرة: يرجى المحاولة مجدداً بعد {minutes} دقيقة.",
     ),
     AccountErrorCode.NOT_AUTHENTICATED: (
         "Sign in first.",

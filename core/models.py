@@ -14,8 +14,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.articles import EXPIRING_WITHIN_DAYS, Article, Relation, SponsorKind
+from core.civil_id import normalize_digits
 from core.clock import residency_today
-from core.validators import validate_civil_id, validate_nationality
+from core.names import NAME_MAX_LENGTH, normalize_text
+from core.validators import (
+    validate_arabic_name,
+    validate_civil_id,
+    validate_latin_name,
+    validate_nationality,
+)
 
 
 class Sex(models.TextChoices):
@@ -27,8 +34,12 @@ class Person(models.Model):
     """Anyone with a civil ID: sponsors, their dependents, workers. Names as on the civil ID."""
 
     civil_id = models.CharField(max_length=12, unique=True, validators=[validate_civil_id])
-    name_ar = models.CharField("name (Arabic)", max_length=200)
-    name_en = models.CharField("name (Latin letters)", max_length=200)
+    name_ar = models.CharField(
+        "name (Arabic)", max_length=NAME_MAX_LENGTH, validators=[validate_arabic_name]
+    )
+    name_en = models.CharField(
+        "name (Latin letters)", max_length=NAME_MAX_LENGTH, validators=[validate_latin_name]
+    )
     nationality = models.CharField(
         max_length=3, validators=[validate_nationality], help_text="ISO 3166 alpha-3"
     )
@@ -49,9 +60,24 @@ class Person(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["name_en"]), models.Index(fields=["name_ar"])]
+        constraints = [
+            # Twelve ASCII digits, whatever wrote the row: one spelling, so one person.
+            models.CheckConstraint(
+                name="civil_id_ascii_digits", condition=Q(civil_id__regex=r"^[0-9]{12}$")
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name_en} ({self.civil_id})"
+
+    def clean_fields(self, exclude: set[str] | None = None) -> None:
+        """Values as they are stored (the admin, services' ``full_clean``), then validated:
+        digits of any script as ASCII, names in normal form with single spaces."""
+        self.civil_id = normalize_digits(self.civil_id)
+        self.name_ar = normalize_text(self.name_ar)
+        self.name_en = normalize_text(self.name_en)
+        self.passport_number = normalize_digits(self.passport_number).upper()
+        super().clean_fields(exclude=exclude)
 
 
 class Sponsor(models.Model):
@@ -139,6 +165,9 @@ class Dependent(models.Model):
     relation = models.CharField(max_length=20, choices=Relation.choices)
     since = models.DateField(default=dt.date.today)
     ended_on = models.DateField(null=True, blank=True)
+    # When the person came onto this file: the sponsor sees the documents archived from then on,
+    # not what an earlier sponsor or the person archived before (core/documents/access.py).
+    joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]

@@ -13,8 +13,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
+from twisted.web.http import HTTPChannel  # noqa: E402
 
 from realtime.consumers import graphql_ws_consumer  # noqa: E402
+
+# Twisted (under daphne) drops a connection whose request line or headers pass 16 KiB without a
+# word. Let them reach Django, which answers a GET that is too long with a JSON 414 (the
+# GraphQL view's MAX_GET_QUERY_BYTES). Beyond this, Twisted's own refusal stands.
+HTTPChannel.MAX_LENGTH = HTTPChannel.totalHeadersSize = 256 * 1024
 
 application = ProtocolTypeRouter(
     {

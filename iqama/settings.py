@@ -1,32 +1,85 @@
 """Settings for the Iqama service.
 
-Everything that differs between a laptop demo and production comes from the environment:
-``DATABASE_URL`` (PostgreSQL; SQLite when unset), ``REDIS_URL`` (channels-redis; the in-memory
-channel layer when unset), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG``.
+Production is the default posture: ``DEBUG`` off, HTTPS-only cookies and redirects, no
+GraphiQL, no introspection, no simulators, and the service refuses to start without its own
+secrets (``SECRET_KEY``, and KNET's credentials unless the local sandbox is served). The demo
+(``make run``) and the test suite set their development values explicitly.
+
+Everything that differs between deployments comes from the environment: ``DATABASE_URL``
+(PostgreSQL; SQLite when unset), ``REDIS_URL`` (channels-redis; the in-memory channel layer when
+unset), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG`` (see the README's configuration table).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("IQAMA_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = os.environ.get("DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-dev-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None or raw.strip() == "" else raw.strip().lower() in ("1", "true")
+
+
+DEBUG = _flag("DEBUG", False)
+
+# Values that are public (committed here, or the local KNET sandbox's): accepted only in DEBUG.
+DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-0123456789"
+SANDBOX_KNET = {
+    "TRANPORTAL_ID": "100000001",
+    "PASSWORD": "sandbox-password",
+    "RESOURCE_KEY": "SANDBOXRESKEY016",
+}
+_KNOWN_SECRETS = {DEV_SECRET_KEY, *SANDBOX_KNET.values()}
+
+
+def _secret(name: str, dev_value: str, *, allow_dev: bool, min_length: int = 1) -> str:
+    """A secret from the environment. Outside DEBUG a missing, public or short one stops the
+    service at start, before it signs a single link with it."""
+    value = os.environ.get(name, "").strip()
+    if allow_dev:
+        return value or dev_value
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set (DEBUG is off).")
+    if value in _KNOWN_SECRETS:
+        raise ImproperlyConfigured(f"{name} is a publicly known development value.")
+    if len(value) < min_length:
+        raise ImproperlyConfigured(f"{name} must be at least {min_length} characters.")
+    return value
+
+
+SECRET_KEY = _secret("SECRET_KEY", DEV_SECRET_KEY, allow_dev=DEBUG, min_length=50)
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Browser origins allowed to open the GraphQL websocket (cross-site websocket hijacking guard).
 WEBSOCKET_ALLOWED_ORIGINS = os.environ.get(
     "WEBSOCKET_ALLOWED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
 ).split(",")
 CSRF_TRUSTED_ORIGINS = WEBSOCKET_ALLOWED_ORIGINS
 
+# HTTPS only (secure cookies, redirects to https, HSTS) unless in DEBUG or HTTPS_ONLY=0. Behind a
+# proxy that terminates TLS, TRUST_X_FORWARDED_PROTO=1 makes its X-Forwarded-Proto count.
+HTTPS_ONLY = _flag("HTTPS_ONLY", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", False)
+if _flag("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+
 INSTALLED_APPS = [
     "daphne",
+    "iqama",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -38,6 +91,7 @@ INSTALLED_APPS = [
     "core",
     "core.renewals",
     "core.documents",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "realtime",
@@ -46,6 +100,7 @@ INSTALLED_APPS = [
 
 # Django's own middleware, sync-only: one thread hop per request under ASGI (iqama/middleware.py).
 MIDDLEWARE = [
+    "iqama.request_id.RequestIdMiddleware",
     "iqama.middleware.SecurityMiddleware",
     "iqama.middleware.SessionMiddleware",
     "iqama.middleware.LocaleMiddleware",
@@ -139,7 +194,8 @@ CHECK_RETRY_DELAYS = [
 # the in-memory channel layer, which cannot carry a separate worker's events to subscribers.
 INPROCESS_WORKER = os.environ.get("IQAMA_INPROCESS_WORKER", "0") == "1"
 
-SERVE_AGENCY_SIMULATOR = os.environ.get("SERVE_AGENCY_SIMULATOR", "0") == "1"
+# The agencies' simulator over HTTP (unauthenticated by design): mounted only when asked for.
+SERVE_AGENCY_SIMULATOR = _flag("SERVE_AGENCY_SIMULATOR", False)
 # How the simulated agencies misbehave (docs/agencies.md); for one process from the environment:
 # AGENCY_SIMULATOR_LATENCY_MS="min,max" (or one value), AGENCY_SIMULATOR_OUTAGE="health,courts".
 # Keys left out keep the simulator's defaults.
@@ -151,16 +207,20 @@ if _outage := os.environ.get("AGENCY_SIMULATOR_OUTAGE", "").strip():
     AGENCY_SIMULATOR["outage"] = [name.strip() for name in _outage.split(",") if name.strip()]
 
 # Payments through KNET (docs/payments.md). The credentials come from the environment and are
-# never logged; the defaults are the local sandbox's terminal (mounted at sandbox/knet/ when
-# DEBUG or SERVE_KNET_SANDBOX=1, served by the same daphne).
+# never logged. The local sandbox (SERVE_KNET_SANDBOX=1: mounted at sandbox/knet/, served by the
+# same daphne) brings its own terminal's; otherwise they are required outside DEBUG.
+SERVE_KNET_SANDBOX = _flag("SERVE_KNET_SANDBOX", False)
+KNET_SANDBOX = {"SESSION_MINUTES": 15, "OUTAGE": False}
 _PUBLIC_URL = os.environ.get(
     "PAYMENTS_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 ).rstrip("/")
+_sandbox_terminal = DEBUG or SERVE_KNET_SANDBOX
 KNET = {
     "URL": os.environ.get("KNET_URL", f"{_PUBLIC_URL}/sandbox/knet/kpg"),
-    "TRANPORTAL_ID": os.environ.get("KNET_TRANPORTAL_ID", "100000001"),
-    "PASSWORD": os.environ.get("KNET_PASSWORD", "sandbox-password"),
-    "RESOURCE_KEY": os.environ.get("KNET_RESOURCE_KEY", "SANDBOXRESKEY016"),
+    **{
+        key: _secret(f"KNET_{key}", dev_value, allow_dev=_sandbox_terminal)
+        for key, dev_value in SANDBOX_KNET.items()
+    },
     "TIMEOUT": float(os.environ.get("KNET_TIMEOUT", "10")),
     "CIRCUIT_FAIL_MAX": 5,
     "CIRCUIT_RESET_SECONDS": 30,
@@ -175,8 +235,6 @@ PAYMENTS = {
     "RECONCILE_AFTER_SECONDS": int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "120")),
     "REFUND_LEASE_SECONDS": 60,
 }
-SERVE_KNET_SANDBOX = os.environ.get("SERVE_KNET_SANDBOX", "0") == "1"
-KNET_SANDBOX = {"SESSION_MINUTES": 15, "OUTAGE": False}
 
 # Documents (docs/documents.md): validated by content, stored once per distinct content through
 # Django's storage API under the "documents" alias — the filesystem under var/media by default,
@@ -233,6 +291,25 @@ RENEWAL_RULES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Sign-in throttling (django-axes, docs/decisions.md): after LOGIN_FAILURE_LIMIT failures for one
+# user name, or from one client address, sign-in is refused for LOGIN_COOLOFF_MINUTES (each
+# attempt meanwhile starts the wait again), the right password included. Attempts are kept in
+# the database, so every process sees them; officers unlock in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "iqama.client_ip.client_ip"
+AXES_VERBOSE = False
+# Lockouts are answered by the login mutation (TOO_MANY_ATTEMPTS), not by axes' middleware.
+# Django's W001-W003 cannot see the sync-only middleware: iqama/checks.py checks it instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "security.W001", "security.W002", "security.W003"]
+# How many proxies in front of daphne append to X-Forwarded-For (0: the peer is the client).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -264,12 +341,32 @@ GRAPHQL_LIMITS = {
     "MAX_TOKENS": int(os.environ.get("GRAPHQL_MAX_TOKENS", "2000")),
     "MAX_COST": int(os.environ.get("GRAPHQL_MAX_COST", "25000")),
     "MAX_PAGE_SIZE": 100,
+    # Nesting of the variables' JSON, and the longest query string a GET may carry (longer:
+    # 414, use POST). Bodies: Django's DATA_UPLOAD_MAX_* settings.
+    "MAX_VARIABLES_DEPTH": 32,
+    "MAX_GET_QUERY_BYTES": int(os.environ.get("GRAPHQL_MAX_GET_QUERY_BYTES", str(16 * 1024))),
 }
+# Introspection and the GraphiQL page: on in DEBUG, off in production unless asked for (the
+# schema is published as schema.graphql). Unexpected exceptions reach clients as "Unexpected
+# error" with the request id (logged with the traceback) unless in DEBUG.
+GRAPHQL_INTROSPECTION = _flag("GRAPHQL_INTROSPECTION", DEBUG)
+GRAPHIQL = _flag("GRAPHIQL", DEBUG)
+GRAPHQL_MASK_ERRORS = _flag("GRAPHQL_MASK_ERRORS", not DEBUG)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "iqama.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

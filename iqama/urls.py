@@ -18,12 +18,12 @@ urlpatterns = [
     path("receipts/", include(receipt_urls(load_by_key=load_by_key, load_by_code=load_by_code))),
 ]
 
-if settings.DEBUG or settings.SERVE_AGENCY_SIMULATOR:
+if settings.SERVE_AGENCY_SIMULATOR:
     # The agencies' simulator over HTTP, for the demo and for testing the HTTP adapters.
-    # Unauthenticated by design, so never mounted in production unless asked for.
+    # Unauthenticated by design, so mounted only when asked for (SERVE_AGENCY_SIMULATOR=1).
     urlpatterns.append(path("sim/agencies/", include("core.agencies.sim_urls")))
 
-if settings.DEBUG or settings.SERVE_KNET_SANDBOX:
-    # The local KNET (hosted page and tranPipe) for the demo and the tests; never in production
-    # unless asked for.
+if settings.SERVE_KNET_SANDBOX:
+    # The local KNET (hosted page and tranPipe) for the demo and the tests; mounted only when
+    # asked for (SERVE_KNET_SANDBOX=1).
     urlpatterns.append(path("sandbox/knet/", include("payments.gateways.knet_sandbox.urls")))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
@@ -158,8 +159,8 @@ def quote_for(application: RenewalApplication, *, now: dt.datetime | None = None
     return quote_issue(application, now=now)
 
 
-def lines_by_person(quote: Quote) -> dict[int, list[QuoteLine]]:
+def lines_by_person(lines: Iterable[QuoteLine]) -> dict[int, list[QuoteLine]]:
     grouped: dict[int, list[QuoteLine]] = defaultdict(list)
-    for line in quote.lines.all():
+    for line in lines:
         grouped[line.person_id].append(line)
     return grouped

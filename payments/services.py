@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from core import access
 from core.errors import DomainError, PaymentErrorCode
+from core.names import free_text
 from core.renewals.models import RenewalApplication
 from core.renewals.services import application_transition
 from core.renewals.states import State
@@ -653,6 +654,9 @@ def application_reject_after_payment(
     """Back office: reject a paid application that cannot be issued; its payment is refunded."""
     if not access.is_back_office(actor):
         raise DomainError(PaymentErrorCode.NOT_FOUND, "applicationId")
+    reason = free_text(reason, 200)
+    if not reason:
+        raise DomainError(PaymentErrorCode.INVALID_TEXT, "reason")
     application = _application(actor, application_id, lock=True)
     if application.state != State.PAID:
         raise DomainError(PaymentErrorCode.WRONG_STATE, None, {"state": application.state})

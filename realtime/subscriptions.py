@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import strawberry
 from asgiref.sync import sync_to_async
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.types import Info
 
@@ -108,7 +109,7 @@ class Subscription:
     ) -> AsyncGenerator[PermitEvent, None]:
         pk = pk_of(id, "ResidencyPermit")
         if await sync_to_async(_visible_permit)(info.context.user, pk) is None:
-            raise PermissionError("Not found.")
+            raise GraphQLError("Not found.", extensions={"code": "NOT_FOUND"})
         ws = info.context.ws
         groups = [permit_group(pk)]
         async with ws.listen_to_channel(PERMIT_CHANGED, groups=groups) as messages:
@@ -128,7 +129,7 @@ class Subscription:
     ) -> AsyncGenerator[ApplicationUpdate, None]:
         pk = pk_of(id, "RenewalApplication")
         if await sync_to_async(_visible_application)(info.context.user, pk) is None:
-            raise PermissionError("Not found.")
+            raise GraphQLError("Not found.", extensions={"code": "NOT_FOUND"})
         groups = [application_group(pk)]
         async with info.context.ws.listen_to_channel(APPLICATION_CHANGED, groups=groups) as feed:
             async for message in feed:
@@ -142,8 +143,9 @@ class Subscription:
     async def my_applications(self, info: Info) -> AsyncGenerator[ApplicationUpdate, None]:
         sponsor_ids = await sync_to_async(_watched_sponsor_ids)(info.context.user)
         if not sponsor_ids:
-            raise PermissionError(
-                "Sign in as a sponsor, or as staff of one, to watch applications."
+            raise GraphQLError(
+                "Sign in as a sponsor, or as staff of one, to watch applications.",
+                extensions={"code": "NOT_AUTHENTICATED"},
             )
         groups = [sponsor_applications_group(pk) for pk in sponsor_ids]
         async with info.context.ws.listen_to_channel(APPLICATION_CHANGED, groups=groups) as feed:

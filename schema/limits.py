@@ -1,9 +1,13 @@
-"""Query cost: how many objects a query may ask for, computed before it runs.
+"""Query cost and pagination arguments, checked before a query runs.
 
 Every field that returns objects costs one per object it may return; a connection multiplies
 what is below it by its ``first``/``last`` (the page size cap when absent). A query above the
 budget is refused before execution with a clear error, and every response says its cost in
-``extensions.cost`` so integrators can pace themselves (see docs/api-limits.md).
+``extensions.cost`` so integrators can pace themselves (see docs/api-limits.md). The same walk
+checks every ``first``/``last`` (0 to the page size cap) and ``after``/``before`` (a cursor this
+API gave out): a bad one is a typed error (``INVALID_PAGINATION``, ``INVALID_CURSOR``) before
+anything runs, not a decoding failure in the middle of it. One login per request, too: aliases
+would otherwise try many passwords in one request.
 """
 
 from __future__ import annotations
@@ -22,13 +26,44 @@ from graphql import (
     SelectionSetNode,
     value_from_ast_untyped,
 )
+from graphql.validation import ValidationContext, ValidationRule
 from strawberry.extensions import AddValidationRules, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.relay.types import PREFIX as CURSOR_PREFIX
+from strawberry.relay.utils import from_base64
+
+# The largest offset a cursor may carry (far beyond any list here; keeps databases' integers).
+MAX_CURSOR_OFFSET = 10**9
 
 
 def _limits() -> dict[str, int]:
     return settings.GRAPHQL_LIMITS
+
+
+class OneLoginPerOperation(ValidationRule):
+    """At most one ``login`` field in an operation (aliases would try many passwords at once)."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.logins = 0
+
+    def enter_operation_definition(self, *_: Any) -> None:
+        self.logins = 0
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        parent = self.context.get_parent_type()
+        mutation = self.context.schema.mutation_type
+        if node.name.value == "login" and mutation is not None and parent is mutation:
+            self.logins += 1
+            if self.logins == 2:
+                self.report_error(
+                    GraphQLError(
+                        "Sign in once per request.",
+                        node,
+                        extensions={"code": "ONE_LOGIN_PER_REQUEST"},
+                    )
+                )
 
 
 # Made once: strawberry's QueryDepthLimiter and MaxAliasesLimiter build a new rule class per
@@ -36,14 +71,24 @@ def _limits() -> dict[str, int]:
 DEPTH_AND_ALIAS_RULES = [
     depth_rule(_limits()["MAX_DEPTH"], None, None),
     alias_rule(_limits()["MAX_ALIASES"]),
+    OneLoginPerOperation,
 ]
 
 
 class DepthAndAliasLimits(AddValidationRules):
-    """Maximum operation depth and alias count, as cacheable validation rules."""
+    """Maximum operation depth and alias count, one login: cacheable validation rules."""
 
     def __init__(self) -> None:
         super().__init__(DEPTH_AND_ALIAS_RULES)
+
+
+class PaginationError(Exception):
+    """A pagination argument no connection can take; ``code`` says which kind."""
+
+    def __init__(self, message: str, code: str, node: FieldNode) -> None:
+        super().__init__(message)
+        self.code = code
+        self.node = node
 
 
 class QueryCost(SchemaExtension):
@@ -74,7 +119,13 @@ class QueryCost(SchemaExtension):
         if not operations:
             return
         walker = _CostWalker(fragments, ctx.variables or {}, _limits()["MAX_PAGE_SIZE"])
-        self.cost = walker.cost(operations[0].selection_set, 1)
+        try:
+            self.cost = walker.cost(operations[0].selection_set, 1)
+        except PaginationError as exc:
+            ctx.pre_execution_errors = [
+                GraphQLError(str(exc), exc.node, extensions={"code": exc.code})
+            ]
+            return
         limit = _limits()["MAX_COST"]
         if self.cost > limit:
             ctx.pre_execution_errors = [
@@ -98,13 +149,27 @@ class _CostWalker:
         self.page = page
 
     def _page_size(self, field: FieldNode) -> int | None:
+        """The page size the field asks for, checking its pagination arguments on the way."""
         names = {arg.name.value: arg for arg in field.arguments or ()}
         sizes = []
         for key in ("first", "last"):
             if key in names:
                 value = value_from_ast_untyped(names[key].value, self.variables)
-                if isinstance(value, int):
-                    sizes.append(max(value, 0))
+                if isinstance(value, int) and not isinstance(value, bool):
+                    if not 0 <= value <= self.page:
+                        raise PaginationError(
+                            f"'{key}' must be between 0 and {self.page}.",
+                            "INVALID_PAGINATION",
+                            field,
+                        )
+                    sizes.append(value)
+        for key in ("after", "before"):
+            if key in names:
+                value = value_from_ast_untyped(names[key].value, self.variables)
+                if isinstance(value, str) and not _valid_cursor(value):
+                    raise PaginationError(
+                        f"'{key}' is not a cursor this API gave out.", "INVALID_CURSOR", field
+                    )
         return min(sizes) if sizes else None
 
     def _fields(self, selection_set: SelectionSetNode, seen: tuple) -> Iterator[FieldNode]:
@@ -146,3 +211,16 @@ class _CostWalker:
                     continue
                 total += self.cost(self.fragments[name].selection_set, multiplier, (*seen, name))
         return total
+
+
+def _valid_cursor(value: str) -> bool:
+    try:
+        prefix, offset = from_base64(value)
+    except (ValueError, TypeError):
+        return False
+    return (
+        prefix == CURSOR_PREFIX
+        and offset.isascii()
+        and offset.isdigit()
+        and int(offset) <= MAX_CURSOR_OFFSET
+    )

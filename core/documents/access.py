@@ -4,9 +4,11 @@ Narrower than seeing a person: a wife may see her husband's name (he is her spon
 his passport. Documents of a person are for:
 
 - the person themself;
-- users who act for a sponsor the person currently depends on (an active ``Dependent``) or
-  holds a live permit from (``core.access.represented_sponsors``: the individual sponsor
-  himself, a company's or government body's staff);
+- users who act for a sponsor the person currently depends on (an active ``Dependent``) — the
+  documents archived since the person joined that file, never what an earlier sponsor or the
+  person archived before (a civil ID and a name are no secret: putting somebody on one's file
+  must not open their archive);
+- users who act for a sponsor that holds a live permit of the person;
 - back-office staff.
 
 The same people may add documents for that person. An ex-sponsor loses access once the
@@ -17,11 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core import access
 from core.documents.models import Document
-from core.models import Person
+from core.models import Dependent, Person
 
 
 def _signed_in(user: Any) -> bool:
@@ -48,7 +50,20 @@ def visible_documents(user: Any) -> QuerySet[Document]:
         return Document.objects.all()
     if not _signed_in(user):
         return Document.objects.none()
-    return Document.objects.filter(owner__in=document_people(user).values("pk"))
+    represented = access.represented_sponsors(user).values("pk")
+    since_joining = Dependent.objects.filter(
+        person_id=OuterRef("owner_id"),
+        sponsor__in=represented,
+        ended_on__isnull=True,
+        joined_at__lte=OuterRef("uploaded_at"),
+    )
+    permit_holder = Q(
+        owner__permits__sponsor__in=represented, owner__permits__cancelled_at__isnull=True
+    )
+    ids = Document.objects.filter(
+        Q(owner__user_id=user.pk) | Exists(since_joining) | permit_holder
+    ).values("pk")
+    return Document.objects.filter(pk__in=ids)
 
 
 def may_manage_documents_of(user: Any, person_id: int | None) -> bool:

@@ -155,6 +155,17 @@ def _sponsor_person_id(person: Person, relation: str | None, sponsor: Sponsor | 
     return sponsor.person_id if sponsor is not None else None
 
 
+def _joined_at(person: Person, sponsor: Sponsor | None) -> dt.datetime | None:
+    """When the person came onto the sponsor's file (see ``core.documents.access``)."""
+    if sponsor is None:
+        return None
+    return (
+        Dependent.objects.filter(sponsor=sponsor, person=person, ended_on__isnull=True)
+        .values_list("joined_at", flat=True)
+        .first()
+    )
+
+
 def _best(
     documents: Iterable[Document], on_date: dt.date
 ) -> tuple[Document | None, dt.date | None]:
@@ -186,9 +197,12 @@ def resolve(
             owners[Whose.SPONSOR] = sponsor_person
     needs = [n for n in needs if n.whose in owners]  # companies' papers are not asked here
     archive: dict[tuple[int, str], list[Document]] = {}
+    joined = _joined_at(person, sponsor)
     for document in Document.objects.filter(
         owner_id__in=set(owners.values()), kind__in={n.kind for n in needs}
     ):
+        if document.owner_id == person.pk and joined and document.uploaded_at < joined:
+            continue  # archived before the person came onto this sponsor's file: not theirs
         archive.setdefault((document.owner_id, document.kind), []).append(document)
     resolved = []
     for need in needs:

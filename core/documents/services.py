@@ -1,5 +1,9 @@
 """Writes on the document archive: upload (validate, then store once per content).
 
+What is stored is what validation answers (``Inspection.content``): a PDF as uploaded, an image
+re-encoded by Pillow without its metadata (``reencode.py``), so the blob's SHA-256, size and
+dimensions describe the stored bytes, and the same upload is stored once.
+
 Nothing is half-stored: the content is validated completely before anything is written; the
 blob row and the document row are written in one transaction, and the file only inside it,
 after the blob row — which a concurrent upload of the same bytes waits for. When anything
@@ -92,7 +96,6 @@ def document_upload(
         actor=actor,
         owner_id=owner_id,
         kind=rule.kind,
-        data=data,
         inspection=inspection,
         issued_on=issued_on,
         expires_on=expires_on,
@@ -104,11 +107,11 @@ def _archive(
     actor: Any,
     owner_id: int | None,
     kind: DocumentKind,
-    data: bytes,
     inspection: validation.Inspection,
     issued_on: dt.date | None,
     expires_on: dt.date | None,
 ) -> Document:
+    data = inspection.content
     sha256 = hashlib.sha256(data).hexdigest()
     name = blob_name(sha256, inspection.content_type)
     with transaction.atomic():

@@ -3,15 +3,18 @@
 Only JPEG, PNG and PDF are accepted, recognised by their magic bytes (``filetype``); an image
 must decode completely (Pillow) and a PDF must parse and have a page (``pypdf``). A personal
 photo must be an ID photo: portrait 4:5 and large enough (``settings.DOCUMENTS``). Every
-problem is a :class:`DomainError` with a ``DocumentErrorCode``.
+problem is a :class:`DomainError` with a ``DocumentErrorCode``. What is stored is
+``Inspection.content``: a PDF as uploaded, an image re-encoded without metadata (``reencode``).
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import struct
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import filetype
@@ -19,13 +22,26 @@ from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader
 
+from core.documents import reencode
 from core.documents.kinds import IMAGE_TYPES, JPEG, PDF, PNG, DocumentKind, rule_for_kind
 from core.errors import DocumentErrorCode, DomainError
 
 FIELD = "file"
 _PIL_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
-# EXIF orientations that turn the stored image by 90° (phones store portraits as landscape).
-_TRANSPOSED = {5, 6, 7, 8}
+# What Pillow raises on a damaged image, beside its own limits (PngImagePlugin's ValueError for
+# a text chunk decompressing past MAX_TEXT_CHUNK, or text past MAX_TEXT_MEMORY in all).
+_DECODE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    TypeError,
+    struct.error,
+    zlib.error,
+)
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken PDF is an answer, not a warning
 
@@ -33,6 +49,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken PDF is an answer,
 @dataclass(frozen=True)
 class Inspection:
     content_type: str
+    content: bytes = field(repr=False)  # what to store: an image re-encoded, a PDF as uploaded
     width: int | None = None
     height: int | None = None
     pages: int | None = None
@@ -46,10 +63,14 @@ def _error(code: DocumentErrorCode, **params: Any) -> DomainError:
     return DomainError(code, FIELD, params)
 
 
+def _too_large(max_bytes: int) -> DomainError:
+    return _error(DocumentErrorCode.TOO_LARGE, max_mb=f"{max_bytes / 1048576:.3g}")
+
+
 def read_upload(upload: Any) -> bytes:
     """The upload's bytes, refusing a missing, empty or too large file before reading it all."""
     max_bytes = int(limits()["MAX_BYTES"])
-    too_large = _error(DocumentErrorCode.TOO_LARGE, max_mb=f"{max_bytes / 1048576:.3g}")
+    too_large = _too_large(max_bytes)
     if upload is None or not hasattr(upload, "read"):
         raise _error(DocumentErrorCode.FILE_REQUIRED)
     size = getattr(upload, "size", None)
@@ -89,14 +110,11 @@ def inspect(data: bytes, kind: str) -> Inspection:
             DocumentErrorCode.IMAGE_REQUIRED, kind_en=rule.title_en.lower(), kind_ar=rule.title_ar
         )
     if content_type in IMAGE_TYPES:
-        inspection = _inspect_image(data, content_type)
-        if kind == DocumentKind.PERSONAL_PHOTO:
-            _check_photo(inspection)
-        return inspection
+        return _inspect_image(data, content_type, photo=kind == DocumentKind.PERSONAL_PHOTO)
     return _inspect_pdf(data)
 
 
-def _inspect_image(data: bytes, content_type: str) -> Inspection:
+def _inspect_image(data: bytes, content_type: str, *, photo: bool) -> Inspection:
     max_megapixels = limits()["MAX_MEGAPIXELS"]
     too_many = _error(DocumentErrorCode.IMAGE_TOO_MANY_PIXELS, max_megapixels=max_megapixels)
     try:
@@ -105,19 +123,23 @@ def _inspect_image(data: bytes, content_type: str) -> Inspection:
             if width * height > max_megapixels * 1_000_000:
                 raise too_many
             image.load()  # decodes every pixel: a truncated or damaged file fails here
-            orientation = image.getexif().get(0x0112)
+            pixels = reencode.upright(image)  # as the EXIF orientation says, no metadata
+        width, height = pixels.size
+        if photo:
+            _check_photo(width, height)
+        content = reencode.encode(pixels, content_type)
     except Image.DecompressionBombError as exc:
         raise too_many from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except _DECODE_ERRORS as exc:
         raise _error(DocumentErrorCode.CORRUPT_IMAGE) from exc
-    if orientation in _TRANSPOSED:
-        width, height = height, width
-    return Inspection(content_type, width=width, height=height)
+    max_bytes = int(limits()["MAX_BYTES"])
+    if len(content) > max_bytes:
+        raise _too_large(max_bytes)
+    return Inspection(content_type, content, width=width, height=height)
 
 
-def _check_photo(inspection: Inspection) -> None:
+def _check_photo(width: int, height: int) -> None:
     rules = limits()
-    width, height = inspection.width or 0, inspection.height or 0
     if width < rules["PHOTO_MIN_WIDTH"] or height < rules["PHOTO_MIN_HEIGHT"]:
         raise _error(
             DocumentErrorCode.PHOTO_TOO_SMALL,
@@ -158,4 +180,4 @@ def _inspect_pdf(data: bytes) -> Inspection:
         reader.pages[0].mediabox  # noqa: B018 — touching the first page parses it
     except Exception as exc:
         raise _error(DocumentErrorCode.CORRUPT_PDF) from exc
-    return Inspection(PDF, pages=pages)
+    return Inspection(PDF, data, pages=pages)

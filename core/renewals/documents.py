@@ -18,6 +18,7 @@ from core.documents.kinds import DocumentKind
 from core.documents.models import Document
 from core.documents.requirements import attach_documents
 from core.errors import DomainError, DomainErrors, RenewalErrorCode
+from core.names import free_text
 from core.renewals import eligibility
 from core.renewals.models import DocumentRequest, RenewalApplication
 from core.renewals.services import _owned_application, application_transition, record_event
@@ -92,6 +93,9 @@ def renewal_request_document(
     application = _owned_application(actor, application_id)
     if kind not in DocumentKind.values:
         raise DomainError(RenewalErrorCode.UNKNOWN_DOCUMENT_KIND, "kind")
+    reason = free_text(reason, 200)
+    if reason is None:
+        raise DomainError(RenewalErrorCode.INVALID_TEXT, "reason")
     item = application.items.filter(person_id=person_id).first()
     if item is None:
         raise DomainError(RenewalErrorCode.UNKNOWN_PERSON, "personId")
@@ -102,7 +106,7 @@ def renewal_request_document(
     ):
         raise DomainError(RenewalErrorCode.WRONG_STATE, None, {"state": application.state})
     DocumentRequest.objects.create(
-        item=item, kind=kind, owner_id=person_id, reason=reason[:300], requested_by=actor
+        item=item, kind=kind, owner_id=person_id, reason=reason, requested_by=actor
     )
     if application.state == State.WAITING_FOR_DOCUMENTS:
         record_event(

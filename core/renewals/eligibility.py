@@ -86,7 +86,10 @@ def item_problems(
     if months is None:
         return problems
     rule = rule_for(permit.article)
-    if months < 1 or months > rule.max_renewal_months:
+    if months < 1:
+        problems.append(DomainError(RenewalErrorCode.DURATION_TOO_SHORT, "months"))
+        return problems
+    if months > rule.max_renewal_months:
         problems.append(
             DomainError(
                 RenewalErrorCode.DURATION_TOO_LONG,

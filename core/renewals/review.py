@@ -9,6 +9,7 @@ from django.db import transaction
 
 from core import access
 from core.errors import DomainError, RenewalErrorCode
+from core.names import free_text
 from core.renewals.checks import announce_check, application_progress
 from core.renewals.models import AgencyCheck, CheckStatus
 from core.renewals.states import State
@@ -26,6 +27,9 @@ def check_review_decide(*, actor: Any, check_id: int | None, clear: bool, note: 
     )
     if check is None:
         raise DomainError(RenewalErrorCode.NOT_FOUND, "checkId")
+    note = free_text(note, 200)
+    if note is None:
+        raise DomainError(RenewalErrorCode.INVALID_TEXT, "note")
     application = check.item.application
     if check.status != CheckStatus.REVIEW or application.state != State.CHECKING:
         raise DomainError(RenewalErrorCode.WRONG_STATE, None, {"state": check.status})

@@ -127,11 +127,14 @@ def _create_items(application: RenewalApplication, people: Iterable[PersonChoice
     sponsor = application.sponsor
     for index, choice in enumerate(people):
         field = f"people.{index}"
-        person = Person.objects.filter(pk=choice.person_id).first()
+        # A person who does not exist and one who is not on this file answer alike: the
+        # answer must not tell whether an id belongs to somebody.
+        person = Person.objects.filter(
+            pk=choice.person_id,
+            sponsorships__sponsor=sponsor,
+            sponsorships__ended_on__isnull=True,
+        ).first()
         if person is None:
-            errors.append(DomainError(RenewalErrorCode.UNKNOWN_PERSON, field))
-            continue
-        if not sponsor.dependents.filter(person=person, ended_on__isnull=True).exists():
             errors.append(DomainError(RenewalErrorCode.NOT_YOUR_DEPENDENT, field))
             continue
         permit = (

@@ -4,16 +4,43 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.contrib.auth import authenticate
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from core.errors import AccountErrorCode, DomainError
 from core.models import ApiToken
+from core.names import free_text
 
 TOKEN_PREFIX = "iqt"
+MAX_CREDENTIAL_LENGTH = 256
+
+
+def account_sign_in(*, request: HttpRequest, username: str, password: str) -> Any:
+    """The active user these credentials belong to, through the throttle (``AXES_*`` settings):
+    once a user name or a client address has failed too often, every attempt, the right one
+    too, is refused with TOO_MANY_ATTEMPTS saying how long to wait."""
+    if len(username) > MAX_CREDENTIAL_LENGTH or len(password) > MAX_CREDENTIAL_LENGTH:
+        raise DomainError(AccountErrorCode.INVALID_CREDENTIALS, "password")
+    user = authenticate(request, username=username, password=password)
+    if user is not None and user.is_active:
+        return user
+    if AxesProxyHandler.is_locked(request, {"username": username}):
+        wait = get_cool_off(request)
+        seconds = max(1, math.ceil(wait.total_seconds())) if wait else 0
+        raise DomainError(
+            AccountErrorCode.TOO_MANY_ATTEMPTS,
+            "password",
+            {"retry_after_seconds": seconds, "minutes": max(1, math.ceil(seconds / 60))},
+        )
+    raise DomainError(AccountErrorCode.INVALID_CREDENTIALS, "password")
 
 
 def _hash(secret: str) -> str:
@@ -26,8 +53,8 @@ def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned here and never again."""
     if not (user and user.is_authenticated):
         raise DomainError(AccountErrorCode.NOT_AUTHENTICATED)
-    name = name.strip()
-    if not name or len(name) > 100:
+    name = free_text(name, 100)
+    if not name:
         raise DomainError(AccountErrorCode.INVALID, "name")
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)

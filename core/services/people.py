@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import access
 from core.articles import Relation, relations_for_sponsor_kind
-from core.civil_id import InvalidCivilId, parse_civil_id
+from core.civil_id import InvalidCivilId, normalize_digits, parse_civil_id
 from core.errors import DomainError, DomainErrors, ResidencyErrorCode
-from core.models import Dependent, Person, Sex, Sponsor
+from core.models import Dependent, Person, ResidencyPermit, Sex, Sponsor
+from core.names import NameProblem, Script, name_problem, normalize_text
 from core.validators import validate_nationality
+
+NAME_ERRORS = {
+    NameProblem.REQUIRED: ResidencyErrorCode.REQUIRED,
+    NameProblem.TOO_LONG: ResidencyErrorCode.NAME_TOO_LONG,
+    NameProblem.FORBIDDEN_CHARACTER: ResidencyErrorCode.NAME_FORBIDDEN_CHARACTER,
+    NameProblem.WRONG_SCRIPT: ResidencyErrorCode.NAME_WRONG_SCRIPT,
+}
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,21 @@ class PersonData:
     passport_expiry: dt.date
 
 
+def person_data_normalized(data: PersonData) -> PersonData:
+    """The data as it is stored and compared: digits of any script as ASCII, names in normal
+    form with single spaces, the passport number and nationality in capitals."""
+    return dataclasses.replace(
+        data,
+        civil_id=normalize_digits(data.civil_id),
+        name_ar=normalize_text(data.name_ar),
+        name_en=normalize_text(data.name_en),
+        nationality=data.nationality.strip().upper(),
+        passport_number=normalize_digits(data.passport_number).upper(),
+    )
+
+
 def person_data_errors(data: PersonData, *, today: dt.date | None = None) -> list[DomainError]:
-    """Every problem with the data of a person as it would be printed on their civil ID."""
+    """Every problem with the (normalized) data of a person as printed on their civil ID."""
     today = today or timezone.localdate()
     errors: list[DomainError] = []
     try:
@@ -42,13 +65,16 @@ def person_data_errors(data: PersonData, *, today: dt.date | None = None) -> lis
             errors.append(
                 DomainError(ResidencyErrorCode.CIVIL_ID_BIRTH_DATE_MISMATCH, "dateOfBirth")
             )
-    for field, value in (
-        ("nameAr", data.name_ar),
-        ("nameEn", data.name_en),
-        ("passportNumber", data.passport_number),
+    for field, value, script in (
+        ("nameAr", data.name_ar, Script.ARABIC),
+        ("nameEn", data.name_en, Script.LATIN),
     ):
-        if not value.strip():
-            errors.append(DomainError(ResidencyErrorCode.REQUIRED, field))
+        if problem := name_problem(value, script):
+            errors.append(DomainError(NAME_ERRORS[problem], field))
+    if not data.passport_number:
+        errors.append(DomainError(ResidencyErrorCode.REQUIRED, "passportNumber"))
+    elif len(data.passport_number) > 20 or not data.passport_number.isalnum():
+        errors.append(DomainError(ResidencyErrorCode.INVALID, "passportNumber"))
     try:
         validate_nationality(data.nationality)
     except Exception:
@@ -60,32 +86,58 @@ def person_data_errors(data: PersonData, *, today: dt.date | None = None) -> lis
     return errors
 
 
-def _person_get_or_create(data: PersonData) -> Person:
-    """The registered person with this civil ID, created when new.
+def _same_record(existing: Person, data: PersonData) -> bool:
+    """Whether the caller gave every detail the record holds (so learns nothing from it)."""
+    return (
+        existing.date_of_birth == data.date_of_birth
+        and existing.name_en.casefold() == data.name_en.casefold()
+        and existing.name_ar == data.name_ar
+        and existing.nationality == data.nationality
+        and existing.sex == data.sex
+        and existing.passport_number == data.passport_number
+        and existing.passport_expiry == data.passport_expiry
+    )
 
-    A civil ID already registered must carry the same birth date and Latin name, so that a
-    sponsor cannot attach (or overwrite) somebody else's record by guessing a number.
-    """
-    existing = Person.objects.filter(civil_id=data.civil_id).first()
+
+def _on_another_file(person: Person, sponsor: Sponsor, today: dt.date) -> bool:
+    """Whether another sponsor has the person on their active file, or holds a live permit
+    for them: moving them is a transfer, never a side effect of adding a dependent."""
+    others = ~Q(sponsor=sponsor)
+    return (
+        Dependent.objects.filter(others, person=person, ended_on__isnull=True).exists()
+        or ResidencyPermit.objects.filter(
+            others, holder=person, cancelled_at__isnull=True, expires_on__gte=today
+        ).exists()
+    )
+
+
+def _person_for_file(data: PersonData, sponsor: Sponsor) -> Person:
+    """The person to put on the sponsor's file: created when new; an existing one only when on
+    nobody else's file and only with exactly the details on record (civil IDs and names are
+    no secret: knowing them must not open somebody's passport, documents or permits)."""
+    existing = Person.objects.select_for_update().filter(civil_id=data.civil_id).first()
     if existing is not None:
-        if (
-            existing.date_of_birth != data.date_of_birth
-            or existing.name_en.casefold() != data.name_en.strip().casefold()
-        ):
+        if _on_another_file(existing, sponsor, timezone.localdate()):
+            raise DomainError(ResidencyErrorCode.SPONSORED_ELSEWHERE, "civilId")
+        if not _same_record(existing, data):
             raise DomainError(ResidencyErrorCode.DUPLICATE_CIVIL_ID, "civilId")
         return existing
     person = Person(
         civil_id=data.civil_id,
-        name_ar=data.name_ar.strip(),
-        name_en=data.name_en.strip(),
-        nationality=data.nationality.upper(),
+        name_ar=data.name_ar,
+        name_en=data.name_en,
+        nationality=data.nationality,
         date_of_birth=data.date_of_birth,
         sex=data.sex,
-        passport_number=data.passport_number.strip().upper(),
+        passport_number=data.passport_number,
         passport_expiry=data.passport_expiry,
     )
     person.full_clean()
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:  # registered meanwhile by a concurrent request
+        raise DomainError(ResidencyErrorCode.DUPLICATE_CIVIL_ID, "civilId") from exc
     return person
 
 
@@ -94,16 +146,20 @@ def dependent_add(*, actor: Any, sponsor: Sponsor, person: PersonData, relation:
     """Put a person on a sponsor's file (a wife, a child, a domestic worker, an employee)."""
     if not access.may_act_for_sponsor(actor, sponsor):
         raise DomainError(ResidencyErrorCode.NOT_FOUND, "sponsorId")
+    person = person_data_normalized(person)
     errors = person_data_errors(person)
     if relation not in relations_for_sponsor_kind(sponsor.kind) or relation == Relation.SELF:
         errors.append(DomainError(ResidencyErrorCode.RELATION_NOT_ALLOWED, "relation"))
     if errors:
         raise DomainErrors(errors)
-    record = _person_get_or_create(person)
-    if sponsor.person_id == record.pk:
+    existing = Person.objects.filter(civil_id=person.civil_id).values_list("pk", flat=True).first()
+    if existing is not None and existing == sponsor.person_id:
         raise DomainError(ResidencyErrorCode.RELATION_NOT_ALLOWED, "relation")
-    if Dependent.objects.filter(sponsor=sponsor, person=record, ended_on__isnull=True).exists():
+    if Dependent.objects.filter(
+        sponsor=sponsor, person_id=existing, ended_on__isnull=True
+    ).exists():
         raise DomainError(ResidencyErrorCode.ALREADY_DEPENDENT, "civilId")
+    record = _person_for_file(person, sponsor)
     try:
         with transaction.atomic():
             return Dependent.objects.create(sponsor=sponsor, person=record, relation=relation)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from strawberry import relay
 from strawberry.types import Info
 
 from core import models
 from core.errors import AccountErrorCode, DomainError
-from core.services.accounts import api_token_create, api_token_revoke
+from core.services.accounts import account_sign_in, api_token_create, api_token_revoke
 from schema.core.queries import Me
 from schema.errors import AccountError, pk_of, run_domain, to_errors
 from schema.model_types import model_type
@@ -37,6 +38,9 @@ class LoginPayload:
     me: Me | None = None
     csrf_token: str | None = strawberry.field(
         default=None, description="Send as X-CSRFToken with every later cookie request."
+    )
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="After TOO_MANY_ATTEMPTS: how long to wait before trying again."
     )
     errors: list[AccountError] = strawberry.field(default_factory=list)
 
@@ -70,13 +74,22 @@ class AccountQuery:
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Sign in with a session cookie (browsers).")
+    @strawberry.mutation(
+        description="Sign in with a session cookie (browsers), over HTTP; one per request. "
+        "Repeated failures lock the user name and the client address for a while."
+    )
     def login(self, info: Info, username: str, password: str) -> LoginPayload:
         request = info.context.request
-        user = authenticate(request, username=username, password=password)
-        if user is None or not user.is_active:
-            exc = DomainError(AccountErrorCode.INVALID_CREDENTIALS, "password")
+        if not isinstance(request, HttpRequest):  # a websocket has no session to sign into
+            exc = DomainError(AccountErrorCode.INVALID, None)
             return LoginPayload(errors=to_errors(exc, info, AccountError))
+        try:
+            user = account_sign_in(request=request, username=username, password=password)
+        except DomainError as exc:
+            return LoginPayload(
+                retry_after_seconds=exc.params.get("retry_after_seconds"),
+                errors=to_errors(exc, info, AccountError),
+            )
         login(request, user)
         info.context.user = user
         return LoginPayload(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import strawberry
 import strawberry_django
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
@@ -59,7 +60,9 @@ class DocumentQuery:
         self, info: Info, person_id: relay.GlobalID, article: int, on_date: dt.date | None = None
     ) -> list[MissingDocument] | None:
         if article not in Article.values:
-            raise ValueError(f"Unknown article {article}.")
+            raise GraphQLError(
+                f"Unknown article {article}.", extensions={"code": "UNKNOWN_ARTICLE"}
+            )
         person_pk = pk_of(person_id, "Person")
         if not access.may_manage_documents_of(info.context.user, person_pk):
             return None

@@ -10,6 +10,7 @@ from typing import Any
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
 from strawberry import auto, relay
 from strawberry.types import Info
 
@@ -74,9 +75,21 @@ class Quote(relay.Node):
     def currency(self) -> str:
         return "KWD"
 
-    @strawberry_django.field(prefetch_related=["lines__person"])
+    # A prefetch of its own (``lines`` is prefetched by its field, maybe differently).
+    @strawberry_django.field(
+        prefetch_related=[
+            Prefetch(
+                "lines",
+                queryset=models.QuoteLine.objects.select_related("person"),
+                to_attr="lines_with_people",
+            )
+        ]
+    )
     def people(self, root: models.Quote) -> list[QuotePerson]:
-        grouped = lines_by_person(root)
+        lines = getattr(root, "lines_with_people", None)
+        if lines is None:  # not planned by the optimizer (an object, not a queryset, resolved)
+            lines = root.lines.select_related("person")
+        grouped = lines_by_person(lines)
         return [
             QuotePerson(
                 person=lines[0].person,

@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch, Q
 from strawberry import auto, relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
@@ -36,8 +37,6 @@ def visible_applications(user: Any):
 class RenewalApplicationFilter:
     @strawberry_django.filter_field(description="Only applications in these states.")
     def state(self, value: list[ApplicationStateEnum], prefix: str) -> Any:
-        from django.db.models import Q
-
         return Q(**{f"{prefix}state__in": [v.value for v in value]})
 
 
@@ -152,23 +151,52 @@ class RenewalApplication(relay.Node):
     items: list[RenewalItem] = strawberry_django.field()
     history: list[ApplicationEvent] = strawberry_django.field()
 
+    # Their own prefetches, into attributes of their own: ``items`` is prefetched by its field
+    # with the viewer's filter, and a second prefetch of the same lookup must not clash with it.
     @strawberry_django.field(
-        prefetch_related=["items__document_requests__owner"],
+        prefetch_related=[
+            Prefetch(
+                "items",
+                queryset=models.RenewalItem.objects.prefetch_related(
+                    Prefetch(
+                        "document_requests",
+                        queryset=models.DocumentRequest.objects.select_related("owner"),
+                    )
+                ),
+                to_attr="items_with_requests",
+            )
+        ],
         description="Documents asked of the applicant, open and met.",
     )
     def document_requests(self, root: models.RenewalApplication) -> list[DocumentRequest]:
-        return [r for item in root.items.all() for r in item.document_requests.all()]
+        items = getattr(root, "items_with_requests", None)
+        if items is None:  # not planned by the optimizer (an object, not a queryset, resolved)
+            items = root.items.prefetch_related("document_requests__owner")
+        return [r for item in items for r in item.document_requests.all()]
 
     @strawberry_django.field(only=["id", "created_at"])
     def reference(self, root: models.RenewalApplication) -> str:
         return root.reference
 
     @strawberry_django.field(
-        prefetch_related=["items__checks", "items__person"],
+        prefetch_related=[
+            Prefetch(
+                "items",
+                queryset=models.RenewalItem.objects.exclude(
+                    state__in=[State.REJECTED, State.CANCELLED]
+                )
+                .select_related("person")
+                .prefetch_related("checks"),
+                to_attr="charged_items",
+            )
+        ],
         description="The itemised charges of the people still in the application.",
     )
     def amount_lines(self, root: models.RenewalApplication) -> list[AmountLine]:
-        items = [i for i in root.items.all() if i.state not in (State.REJECTED, State.CANCELLED)]
+        items = getattr(root, "charged_items", None)
+        if items is None:  # not planned by the optimizer (an object, not a queryset, resolved)
+            items = root.items.exclude(state__in=[State.REJECTED, State.CANCELLED])
+            items = items.select_related("person").prefetch_related("checks")
         return [
             AmountLine(person=line.item.person, kind=ChargeKind(line.kind), amount=line.amount)
             for line in fees.amount_lines(items)

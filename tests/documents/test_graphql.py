@@ -52,7 +52,9 @@ def test_upload_with_a_token_then_list_and_download(family, documents_root):
     assert payload["errors"] == []
     document = payload["document"]
     assert document["kind"] == "PERSONAL_PHOTO"
-    assert (document["contentType"], document["size"]) == ("image/jpeg", len(photo))
+    [path] = stored_files(documents_root)
+    stored = path.read_bytes()  # the photo re-encoded without metadata (test_reencoding.py)
+    assert (document["contentType"], document["size"]) == ("image/jpeg", len(stored))
     assert (document["width"], document["height"]) == (400, 500)
     assert document["owner"] == {"nameEn": "Wife"}
     assert document["downloadUrl"].startswith("http://testserver/documents/")
@@ -69,7 +71,7 @@ def test_upload_with_a_token_then_list_and_download(family, documents_root):
     assert download.status_code == 200
     assert download["Content-Type"] == "image/jpeg"
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(download.streaming_content) == photo
+    assert b"".join(download.streaming_content) == stored
 
 
 def test_the_same_bytes_uploaded_twice_are_stored_once(family, documents_root):
@@ -278,6 +280,7 @@ def test_missing_documents_for_a_wife_under_family_join(family):
     unknown = gql_post(client, MISSING, {"personId": wife_id, "article": 99}, **auth)
     assert unknown["data"] is None or unknown["data"]["missingDocuments"] is None
     assert unknown["errors"][0]["message"] == "Unknown article 99."
+    assert unknown["errors"][0]["extensions"]["code"] == "UNKNOWN_ARTICLE"
 
 
 def test_listing_costs_the_same_queries_for_one_document_or_many(family):

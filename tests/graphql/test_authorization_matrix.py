@@ -159,3 +159,47 @@ def test_an_outsider_cannot_add_to_a_family_file(gql, family, other_family):
         "errors": [{"field": "sponsorId", "code": "NOT_FOUND"}],
     }
     assert family["sponsor"].dependents.count() == 4
+
+
+ADD_TO_MY_FILE = """mutation($id: ID!, $person: PersonInput!) {
+  addDependent(sponsorId: $id, relation: SPOUSE, person: $person) {
+    dependent { id person { passportNumber } } errors { code } } }"""
+
+
+def person_input(person, civil_id: str | None = None) -> dict:
+    return {
+        "civilId": civil_id or person.civil_id,
+        "nameAr": person.name_ar,
+        "nameEn": person.name_en,
+        "nationality": person.nationality,
+        "dateOfBirth": person.date_of_birth.isoformat(),
+        "sex": "FEMALE" if person.sex == "F" else "MALE",
+        "passportNumber": person.passport_number,
+        "passportExpiry": person.passport_expiry.isoformat(),
+    }
+
+
+@pytest.mark.parametrize("spelling", ["ascii", "arabic-indic digits"])
+def test_an_outsider_cannot_take_a_family_member_onto_their_own_file(
+    gql, family, other_family, spelling
+):
+    """Knowing the wife's civil ID and name (in any digits) does not move her to one's file,
+    nor show her passport, nor open anything of the family's."""
+    wife = family["wife"]
+    civil_id = wife.civil_id
+    if spelling != "ascii":
+        civil_id = civil_id[0] + civil_id[1:].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    gql.login(other_family["user"])
+    result = gql(
+        ADD_TO_MY_FILE,
+        {
+            "id": to_base64("Sponsor", other_family["sponsor"].pk),
+            "person": person_input(wife, civil_id),
+        },
+    )
+    assert result["data"]["addDependent"] == {
+        "dependent": None,
+        "errors": [{"code": "SPONSORED_ELSEWHERE"}],
+    }
+    assert reachable_ids(gql).isdisjoint(global_ids(family).values())
+    assert other_family["sponsor"].dependents.count() == 3

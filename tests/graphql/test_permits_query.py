@@ -66,7 +66,8 @@ def test_cursor_pagination(gql, company_with_workers):
 def test_page_size_is_capped_at_100(gql, company_with_workers):
     result = gql(QUERY, {"first": 101})
     assert result["data"] is None or result["data"]["permits"] is None
-    assert "cannot be higher than 100" in result["errors"][0]["message"]
+    assert result["errors"][0]["extensions"]["code"] == "INVALID_PAGINATION"
+    assert "between 0 and 100" in result["errors"][0]["message"]
 
 
 def test_anonymous_sees_no_permits_and_no_me(gql, company_with_workers):

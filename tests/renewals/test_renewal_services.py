@@ -82,15 +82,26 @@ def test_the_new_expiry_may_not_pass_the_passport(household):
     assert codes(caught.value) == [RenewalErrorCode.PASSPORT_TOO_SHORT]
 
 
-def test_unknown_and_foreign_people(household, other_family):
+def test_unknown_and_foreign_people_answer_alike(household, other_family):
+    """Whether an id is somebody's must not show: a missing person and another sponsor's
+    answer the same."""
     h = household
     with pytest.raises(DomainErrors) as caught:
         create(h, PersonChoice(10**9, 12), PersonChoice(other_family["wife"].pk, 12))
     assert codes(caught.value) == [
-        RenewalErrorCode.UNKNOWN_PERSON,
+        RenewalErrorCode.NOT_YOUR_DEPENDENT,
         RenewalErrorCode.NOT_YOUR_DEPENDENT,
     ]
     assert [e.field for e in caught.value.errors] == ["people.0", "people.1"]
+    missing, foreign = caught.value.errors
+    assert (missing.message_en, missing.message_ar) == (foreign.message_en, foreign.message_ar)
+
+
+@pytest.mark.parametrize("months", [-1, 0])
+def test_no_duration_below_a_month(household, months):
+    with pytest.raises(DomainErrors) as caught:
+        create(household, PersonChoice(household["wife"].pk, months))
+    assert codes(caught.value) == [RenewalErrorCode.DURATION_TOO_SHORT]
 
 
 def test_a_person_is_in_one_open_application_only(household):

@@ -1,0 +1,10 @@
+"""The payments fixtures (a household awaiting payment, the KNET sandbox, a payer's browser),
+for the sweep over every field (test_every_field.py), which needs a paid application."""
+
+from tests.payments.conftest import (  # noqa: F401
+    application,
+    household,
+    knet_settings,
+    payer,
+    sandbox,
+)

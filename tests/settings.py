@@ -1,0 +1,21 @@
+"""Settings of the test suite: the service's own (production posture) with the values a test
+machine needs set explicitly, as ``make run`` does for the demo.
+
+They are put in the environment before the service's settings are read, so that the daphne
+and worker processes the tests start (which inherit it) run the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", f"test-only-{secrets.token_urlsafe(48)}")
+os.environ.setdefault("HTTPS_ONLY", "0")  # Django's test client and the test daphnes speak http
+os.environ.setdefault("SERVE_KNET_SANDBOX", "1")
+os.environ.setdefault("SERVE_AGENCY_SIMULATOR", "1")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+
+from iqama.settings import *  # noqa: F403
