@@ -7,7 +7,15 @@ the record of what happened.
 from django.contrib import admin
 
 from core import models
+from core.civil_id import normalize_digits
 from core.services.permits import permit_cancel, permit_issue
+
+
+class DigitsOfAnyScript:
+    """Search terms with digits of any script (٢٧٠…) find the ASCII civil IDs stored."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, normalize_digits(search_term))
 
 
 class DependentInline(admin.TabularInline):
@@ -34,7 +42,7 @@ class PermitChangeInline(admin.TabularInline):
 
 
 @admin.register(models.Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(DigitsOfAnyScript, admin.ModelAdmin):
     list_display = ["civil_id", "name_en", "name_ar", "nationality", "date_of_birth", "sex"]
     list_filter = ["nationality", "sex"]
     search_fields = ["civil_id", "name_en", "name_ar", "passport_number"]
@@ -42,7 +50,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Sponsor)
-class SponsorAdmin(admin.ModelAdmin):
+class SponsorAdmin(DigitsOfAnyScript, admin.ModelAdmin):
     list_display = ["__str__", "kind", "commercial_registration", "manpower_file_number"]
     list_filter = ["kind"]
     search_fields = [

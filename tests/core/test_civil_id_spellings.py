@@ -103,3 +103,12 @@ def test_the_database_refuses_a_civil_id_that_is_not_ascii(family):
     wife = family["wife"]
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.filter(pk=wife.pk).update(civil_id=wife.civil_id.translate(ARABIC_INDIC))
+
+
+def test_the_admin_search_finds_a_civil_id_typed_in_arabic_digits(family):
+    officer = factories.user(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(officer)
+    wife = family["wife"]
+    response = client.get("/admin/core/person/", {"q": wife.civil_id.translate(ARABIC_INDIC)})
+    assert wife.name_en in response.content.decode()
