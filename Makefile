@@ -6,14 +6,16 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate
+.PHONY: run test lint install migrate lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The exact versions of requirements.lock (hashes checked), then the project itself.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # The demo's development values, set explicitly: production is the settings' default.
@@ -31,8 +33,17 @@ run: migrate
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m tests.runner
+
+# Re-pin after changing pyproject.toml's dependencies: kept pins stay, new ones are resolved.
+# Moving a pinned package: add --upgrade-package NAME (and see schema/fastpath for three).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
+		-o requirements.lock
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports

@@ -9,9 +9,9 @@ token in ``connection_init``.
 
 Then this process moves every application through its life with the real services, one
 committed transaction per change, as the web processes and the agency-check workers do:
-``renewal_submit`` (SUBMITTED and CHECKING, one commit), one check result per agency
+``application_submit`` (SUBMITTED and CHECKING, one commit), one check result per agency
 (``announce_check``, as the worker records it), ``application_transition`` to
-AWAITING_PAYMENT with the amount due, ``renewal_cancel``: seven events per application, plus
+AWAITING_PAYMENT with the amount due, ``application_cancel``: seven events per application, plus
 whatever else the services record on the way (submit also notes the documents attached). The
 events go out through ``realtime.broadcast`` after each commit; their ``sentAt`` is the
 publisher's ``time.time()`` right after the commit (just before ``group_send``). The subscription
@@ -43,8 +43,9 @@ executions in each daphne process); ``--dump FILE`` writes every delivery for di
 ``--keep-logs DIR`` keeps the daphne logs; ``IQAMA_GC_THRESHOLDS`` is passed on to daphne.
 
 What it found (2 cores, shared): full garbage collections in daphne stopping a process for
-300-500 ms, from a graphql-core per-event leak (``realtime/execution.py``) and from the default
-GC thresholds with ~370,000 long-lived objects per 500 websockets (``realtime/gc_tuning.py``).
+300-500 ms, from a graphql-core per-event leak (``schema/fastpath/subscriptions.py``) and from
+the default GC thresholds with ~370,000 long-lived objects per 500 websockets
+(``realtime/gc_tuning.py``).
 Large groups cost about 1.5 ms of daphne CPU per delivery, two thirds of it thread hops for the
 event's synchronous field resolvers: one event to 1,000 subscribers cannot meet the target on
 two processes.
@@ -79,7 +80,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.daphne_process import DaphneProcess, cpu_seconds  # noqa: E402
-from iqama.pg_admin import create_database, drop_database  # noqa: E402
+from tests.support.postgres import create_database, drop_database  # noqa: E402
 
 P99_TARGET_MS = 250.0
 ORIGIN = "http://bench.iqama.test"
@@ -331,17 +332,17 @@ class Watched:
 
 def seed(apps: int) -> list[Watched]:
     """``apps`` individual sponsors, each with a child whose permit is in the renewal window and
-    a draft application for it, made through ``renewal_create``; and an API token each."""
+    a draft application for it, made through ``application_create``; and an API token each."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
     from strawberry import relay
 
+    from core.applications.services import PersonChoice, application_create
     from core.articles import Article, Relation, SponsorKind
     from core.civil_id import make_civil_id
     from core.models import Dependent, Person, ResidencyPermit, Sponsor
-    from core.renewals.services import PersonChoice, renewal_create
     from core.services.accounts import api_token_create
 
     User = get_user_model()
@@ -416,7 +417,9 @@ def seed(apps: int) -> list[Watched]:
 
     watched = []
     for user, sponsor, child in zip(users, sponsors, children, strict=True):
-        app = renewal_create(actor=user, sponsor_id=sponsor.pk, people=[PersonChoice(child.pk, 12)])
+        app = application_create(
+            kind="renewal", actor=user, sponsor_id=sponsor.pk, people=[PersonChoice(child.pk, 12)]
+        )
         _, raw = api_token_create(user=user, name="fanout bench")
         watched.append(
             Watched(
@@ -572,10 +575,14 @@ class Publisher:
         """Every phase over every application (in a shuffled order); seconds per phase."""
         from django.db import transaction
 
-        from core.renewals.checks import announce_check
-        from core.renewals.models import AgencyCheck, CheckStatus, RenewalApplication
-        from core.renewals.services import application_transition, renewal_cancel, renewal_submit
-        from core.renewals.states import State
+        from core.applications.checks import announce_check
+        from core.applications.models import AgencyCheck, Application, CheckStatus
+        from core.applications.services import (
+            application_cancel,
+            application_submit,
+            application_transition,
+        )
+        from core.applications.states import State
 
         order = list(self.watched)
         random.Random(7).shuffle(order)
@@ -591,7 +598,7 @@ class Publisher:
             print(f"  {name}: {len(order)} applications in {phases[name]:.1f}s", flush=True)
 
         def submit(w: Watched) -> None:
-            renewal_submit(actor=actors[w.sponsor_id], application_id=w.pk)
+            application_submit(actor=actors[w.sponsor_id], application_id=w.pk)
 
         checks = defaultdict(list)
         check_rounds = 0
@@ -614,13 +621,13 @@ class Publisher:
 
         def awaiting_payment(w: Watched) -> None:
             with transaction.atomic():
-                application = RenewalApplication.objects.select_for_update().get(pk=w.pk)
+                application = Application.objects.select_for_update().get(pk=w.pk)
                 application.amount_due = AMOUNT_DUE
                 application.save(update_fields=["amount_due"])
                 application_transition(application, State.AWAITING_PAYMENT, actor=None)
 
         def cancel(w: Watched) -> None:
-            renewal_cancel(actor=actors[w.sponsor_id], application_id=w.pk)
+            application_cancel(actor=actors[w.sponsor_id], application_id=w.pk)
 
         with self.timing_group_sends():
             phase("submit (SUBMITTED + CHECKING)", submit, 2)
@@ -647,7 +654,7 @@ class Publisher:
 def published_events(watched: list[Watched], after_id: int) -> dict[str, list[tuple]]:
     """The events the services wrote during the run, per application global ID, as the
     subscription shows them: (at, kind, toState)."""
-    from core.renewals.models import ApplicationEvent
+    from core.applications.models import ApplicationEvent
 
     by_pk = {w.pk: w.gid for w in watched}
     out: dict[str, list[tuple]] = defaultdict(list)
@@ -727,7 +734,7 @@ def main(argv: list[str]) -> int:
         from django.core.management import call_command
         from django.db import connections
 
-        from core.renewals.models import ApplicationEvent
+        from core.applications.models import ApplicationEvent
 
         call_command("migrate", verbosity=0, interactive=False)
         watched = seed(args.apps)

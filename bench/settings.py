@@ -11,6 +11,8 @@ import secrets
 os.environ.setdefault("SECRET_KEY", f"bench-only-{secrets.token_urlsafe(48)}")
 os.environ.setdefault("HTTPS_ONLY", "0")  # the bench speaks plain http on loopback
 os.environ.setdefault("SERVE_KNET_SANDBOX", "1")
+# Django's test client (the query counts) calls itself "testserver".
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 from iqama.settings import *  # noqa: F403
 

@@ -10,7 +10,8 @@ other, so that following any field from a visible object never reaches an invisi
   dependencies (a worker may see who sponsors them);
 - visible people: the person, everyone a represented sponsor sponsors or holds a permit for,
   and the individuals behind visible sponsors;
-- visible permits: the person's own and those a represented sponsor holds.
+- visible permits: the person's own and those a represented sponsor holds;
+- visible applications: those of represented sponsors (``core.applications.selectors``).
 
 Everything else answers as if it did not exist.
 """
@@ -23,10 +24,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from core.models import Dependent, PermitChange, Person, ResidencyPermit, Sponsor
+from core.models import Dependent, Person, ResidencyPermit, Sponsor
 
 
-def _per_user(build: Callable[[Any], QuerySet]) -> Callable[[Any], QuerySet]:
+def per_user(build: Callable[[Any], QuerySet]) -> Callable[[Any], QuerySet]:
     """Build each of a user's visibility querysets once per user object — one request, or one
     websocket connection — instead of once per field that narrows by it. Kept on the object
     itself, so it lives and dies with it and never passes to another object of the same user.
@@ -49,13 +50,7 @@ def is_back_office(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
-def _person_id(user: Any) -> int | None:
-    if not (user and user.is_authenticated and user.is_active):
-        return None
-    return Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-
-
-@_per_user
+@per_user
 def represented_sponsors(user: Any) -> QuerySet[Sponsor]:
     """Sponsors the user may act for: their own individual file and their employers' files."""
     if not (user and user.is_authenticated and user.is_active):
@@ -67,7 +62,7 @@ def _represented_ids(user: Any) -> QuerySet:
     return represented_sponsors(user).values("pk")
 
 
-@_per_user
+@per_user
 def visible_sponsors(user: Any) -> QuerySet[Sponsor]:
     if is_back_office(user):
         return Sponsor.objects.all()
@@ -81,7 +76,7 @@ def visible_sponsors(user: Any) -> QuerySet[Sponsor]:
     return Sponsor.objects.filter(pk__in=ids)
 
 
-@_per_user
+@per_user
 def visible_people(user: Any) -> QuerySet[Person]:
     if is_back_office(user):
         return Person.objects.all()
@@ -97,7 +92,7 @@ def visible_people(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=ids)
 
 
-@_per_user
+@per_user
 def visible_dependents(user: Any) -> QuerySet[Dependent]:
     if is_back_office(user):
         return Dependent.objects.all()
@@ -108,7 +103,7 @@ def visible_dependents(user: Any) -> QuerySet[Dependent]:
     )
 
 
-@_per_user
+@per_user
 def visible_permits(user: Any) -> QuerySet[ResidencyPermit]:
     if is_back_office(user):
         return ResidencyPermit.objects.all()
@@ -119,14 +114,11 @@ def visible_permits(user: Any) -> QuerySet[ResidencyPermit]:
     )
 
 
-def visible_permit_changes(user: Any) -> QuerySet[PermitChange]:
-    return PermitChange.objects.filter(permit__in=visible_permits(user).values("pk"))
-
-
 def may_act_for_sponsor(user: Any, sponsor: Sponsor) -> bool:
     """Whether the user may change the sponsor's file (add dependents, renew, pay)."""
     return is_back_office(user) or represented_sponsors(user).filter(pk=sponsor.pk).exists()
 
 
-def person_id_of(user: Any) -> int | None:
-    return _person_id(user)
+def represented_sponsor_ids(user: Any) -> QuerySet:
+    """The primary keys of ``represented_sponsors``, for filters."""
+    return _represented_ids(user)

@@ -1,23 +1,64 @@
-"""Domain events, announced only after the surrounding transaction commits.
+"""Domain events: what happened, with everything a listener needs, sent after the commit.
 
-Services call :func:`announce_after_commit`; ``realtime`` connects to the signals and fans the
-events out over the channel layer. The domain never imports the realtime layer.
+Services build the message inside their transaction (the state it describes, the amount due
+then) and :func:`announce_after_commit` sends it once the transaction commits, never before
+(Zulip's ``send_event``). Listeners — ``realtime`` fans messages out to websockets, ``payments``
+refunds an application closed after payment — use the message and read nothing back. The
+domain never imports its listeners.
 """
 
 from __future__ import annotations
 
+import enum
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
 
-# kwargs: permit_id, kind, change_id
+
+class ApplicationEventKind(enum.StrEnum):
+    TRANSITION = "transition"  # the application moved from one state to another
+    CHECK = "check"  # an agency check changed status
+    REVIEW = "review"  # an officer decided a check sent to review
+    DOCUMENTS = "documents"  # documents attached, missing or asked for
+
+
+@dataclass(frozen=True)
+class ApplicationMessage:
+    """One entry of an application's history as its listeners see it."""
+
+    application_id: int
+    application_kind: str  # a kind in core.applications.kinds
+    sponsor_id: int
+    event_id: int
+    kind: ApplicationEventKind
+    at: str  # ISO 8601
+    state: str  # the application's state this event describes
+    amount_due: str | None  # KWD, as text; None until priced
+    from_state: str = ""
+    to_state: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "kind": str(self.kind)}
+
+
+@dataclass(frozen=True)
+class PermitMessage:
+    permit_id: int
+    change_id: int
+    kind: str  # core.models.PermitChangeKind
+    holder_id: int
+    sponsor_id: int
+    expires_on: str  # ISO date
+
+
+# kwargs: message (ApplicationMessage)
+application_changed = Signal()
+# kwargs: message (PermitMessage)
 permit_changed = Signal()
 
 
-def announce_after_commit(signal: Signal, **payload: Any) -> None:
-    transaction.on_commit(lambda: signal.send(sender=None, **payload), robust=True)
-
-
-# kwargs: application_id, sponsor_id, kind ("transition" | "check"), event_id
-application_changed = Signal()
+def announce_after_commit(signal: Signal, message: Any) -> None:
+    transaction.on_commit(lambda: signal.send(sender=None, message=message), robust=True)

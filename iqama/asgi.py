@@ -1,6 +1,6 @@
 """ASGI entry point: HTTP through Django (middleware, CSRF, sessions), websockets through
 Channels with session auth and an origin check. With ``IQAMA_INPROCESS_WORKER=1`` (``make run``)
-a renewal worker thread runs inside this process (docs/workers.md)."""
+an application worker thread runs inside this process (docs/workers.md)."""
 
 import os
 
@@ -15,7 +15,7 @@ from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 from twisted.web.http import HTTPChannel  # noqa: E402
 
-from realtime.consumers import graphql_ws_consumer  # noqa: E402
+from schema.websocket import graphql_ws_consumer  # noqa: E402
 
 # Twisted (under daphne) drops a connection whose request line or headers pass 16 KiB without a
 # word. Let them reach Django, which answers a GET that is too long with a JSON 414 (the
@@ -31,6 +31,6 @@ application = ProtocolTypeRouter(
 
 if settings.INPROCESS_WORKER:
     # One worker per process, however often this module is imported (start_in_process).
-    from core.renewals.worker import BindWorkerToEventLoop, start_in_process
+    from core.applications.worker import BindWorkerToEventLoop, start_in_process
 
     application = BindWorkerToEventLoop(application, start_in_process())

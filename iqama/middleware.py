@@ -15,10 +15,15 @@ Websockets do not pass through here: Channels has its own middleware stack (``iq
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
+from django.http import HttpRequest, HttpResponse
 from django.middleware import clickjacking, common, csrf, locale, security
+
+from core.request_id import HEADER, new_request_id, request_id_set
 
 
 def _sync_only(middleware: type) -> type:
@@ -36,3 +41,21 @@ CsrfViewMiddleware = _sync_only(csrf.CsrfViewMiddleware)
 AuthenticationMiddleware = _sync_only(auth.AuthenticationMiddleware)
 MessageMiddleware = _sync_only(messages.MessageMiddleware)
 XFrameOptionsMiddleware = _sync_only(clickjacking.XFrameOptionsMiddleware)
+
+
+class RequestIdMiddleware:
+    """Sets the request id (``core.request_id``) for the request's duration and answers it in
+    ``X-Request-ID`` (first in the chain, sync like the rest)."""
+
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_id_set(new_request_id(request.headers.get(HEADER))) as request_id:
+            request.request_id = request_id
+            response = self.get_response(request)
+        response[HEADER] = request_id
+        return response

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "strawberry_django",
     "core",
     "core.renewals",
+    "core.applications",
     "core.documents",
     "axes",
     "django_tasks",
@@ -100,7 +101,7 @@ INSTALLED_APPS = [
 
 # Django's own middleware, sync-only: one thread hop per request under ASGI (iqama/middleware.py).
 MIDDLEWARE = [
-    "iqama.request_id.RequestIdMiddleware",
+    "iqama.middleware.RequestIdMiddleware",
     "iqama.middleware.SecurityMiddleware",
     "iqama.middleware.SessionMiddleware",
     "iqama.middleware.LocaleMiddleware",
@@ -180,7 +181,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Background work (agency checks) through django-tasks with its database backend: durable in
-# whatever database the service uses, run by `manage.py renewal_worker` (see docs/workers.md).
+# whatever database the service uses, run by `manage.py application_worker` (docs/workers.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How long a worker's claim on an agency check lasts (a killed worker's check is taken over once
 # it runs out: keep it above the slowest agency's answer), how often every worker looks for such
@@ -226,6 +227,8 @@ KNET = {
     "CIRCUIT_RESET_SECONDS": 30,
 }
 PAYMENTS = {
+    # The gateway the facade talks to; tests that are not about KNET use the in-process dummy.
+    "GATEWAY": os.environ.get("PAYMENTS_GATEWAY", "payments.gateways.knet.client.KnetGateway"),
     # Where KNET posts results and sends the payer back (KNET must reach it).
     "PUBLIC_URL": _PUBLIC_URL,
     # The payer's landing page after KNET ({public}, {track_id}); a frontend may take it over.
@@ -282,7 +285,7 @@ DOCUMENTS = {
     "LINK_SECONDS": int(os.environ.get("DOCUMENT_LINK_SECONDS", "300")),
 }
 
-# Renewal rules that are policy, not law (see core/renewals/eligibility.py).
+# Renewal rules that are policy, not law (core/applications/kinds/renewal.py).
 RENEWAL_RULES = {
     "WINDOW_MONTHS": int(os.environ.get("RENEWAL_WINDOW_MONTHS", "3")),
     "GRACE_DAYS": int(os.environ.get("RENEWAL_GRACE_DAYS", "60")),
@@ -352,11 +355,14 @@ GRAPHQL_LIMITS = {
 GRAPHQL_INTROSPECTION = _flag("GRAPHQL_INTROSPECTION", DEBUG)
 GRAPHIQL = _flag("GRAPHIQL", DEBUG)
 GRAPHQL_MASK_ERRORS = _flag("GRAPHQL_MASK_ERRORS", not DEBUG)
+# The read path's shortcuts through library internals (schema/fastpath/): applied only against
+# the library versions they were written for; off, the schema runs on the libraries' own code.
+GRAPHQL_FASTPATH = _flag("GRAPHQL_FASTPATH", True)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "iqama.request_id.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -368,5 +374,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # not every successful sign-in
+    },
 }

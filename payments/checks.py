@@ -1,21 +1,20 @@
-"""System checks: the KNET settings can work (``manage.py check``, every start)."""
+"""System checks: the configured gateway can be built from the settings (``manage.py check``)."""
 
 from __future__ import annotations
 
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+from payments.gateway import gateway
 
 
-def _knet_settings(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    from django.core.exceptions import ImproperlyConfigured
-
-    from payments.gateways.knet.client import knet_config
-
+def _gateway_settings(app_configs, **kwargs) -> list[checks.CheckMessage]:
     try:
-        knet_config()
-    except ImproperlyConfigured as exc:
+        gateway()
+    except (ImproperlyConfigured, ImportError) as exc:
         return [checks.Error(str(exc), id="payments.E001")]
     return []
 
 
 def register() -> None:
-    checks.register(_knet_settings, "payments")
+    checks.register(_gateway_settings, "payments")

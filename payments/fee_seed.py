@@ -1,6 +1,6 @@
 """The published fee schedule the database starts with: Ministerial Decree 2249/2025.
 
-Loaded by migration 0002 (and by ``ensure_seeded`` where a test flushed the tables). Later
+Loaded by migration 0002 (and by the tests where one flushed the tables). Later
 changes are made by staff in the admin, as new rows with their own effective dates — never
 here.
 """
@@ -43,11 +43,3 @@ def seed_rows(fee_rate_model) -> list:
         )
         for kind, article, relation, sponsor_article, amount in RATES
     ]
-
-
-def ensure_seeded() -> None:
-    """Seed the schedule when the table is empty (a test flushed it)."""
-    from payments.models import FeeRate
-
-    if not FeeRate.objects.exists():
-        FeeRate.objects.bulk_create(seed_rows(FeeRate))

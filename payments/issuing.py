@@ -1,10 +1,11 @@
-"""A paid application is issued: each permit's new expiry set, and the agencies told.
+"""A paid application is issued: what its kind issues for each person, and the agencies told.
 
-``application_issue`` moves PAID → ISSUED in one transaction with the permits' renewals
-(``permit_renew``, to the end of ``eligibility.renewal_period``) and the reports the agencies
-are owed (health cover bought, fines paid) written to an outbox (``AgencyReport``). Reports are
-delivered after commit by a task through the agency adapters, and again by reconciliation
-until each agency has taken its report: an agency outage never holds up the permits.
+``application_issue`` moves PAID → ISSUED in one transaction with the kind's issuing
+(``Kind.issue``: a renewal's permits run on) and the reports the agencies are owed (health
+cover bought, fines paid, from the quote's lines) written to an outbox (``AgencyReport``).
+Reports are delivered after commit by a task through the agency adapters, one attempt at a
+time (a lease: ``core.leases``), and again by reconciliation until each agency has taken its
+report: an agency outage never holds up the issuing.
 """
 
 from __future__ import annotations
@@ -14,58 +15,81 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from core import leases
+from core.agencies import registry
 from core.agencies.base import AgencyUnavailable, Subject
-from core.renewals import eligibility
-from core.renewals.models import RenewalApplication, RenewalItem
-from core.renewals.services import application_transition
-from core.renewals.states import State
-from core.services.permits import permit_renew
+from core.applications.kinds import ChargeKind, kind_of
+from core.applications.machine import application_transition
+from core.applications.models import AgencyName, Application
+from core.applications.states import GONE_ITEM_STATES, State
 from payments.models import AgencyReport, Payment, PaymentStatus, ReportStatus
 
 logger = logging.getLogger(__name__)
+
+LEASE = leases.LeaseColumns(until="claimed_until", attempts="attempts")
+REPORT_LEASE = dt.timedelta(seconds=120)
+REPORTED = {ChargeKind.HEALTH_INSURANCE: AgencyName.HEALTH, ChargeKind.FINES: AgencyName.FINES}
+
+
+def issue_after_commit(application_id: int) -> None:
+    """Issue once the capture commits; a failure leaves it paid, for reconciliation."""
+
+    def issue() -> None:
+        try:
+            application_issue(application_id)
+        except Exception:
+            logger.exception("issuing application %s after its payment failed", application_id)
+
+    transaction.on_commit(issue)
 
 
 def application_issue(application_id: int) -> bool:
     """Issue a paid application (no-op otherwise). True when it was issued now."""
     with transaction.atomic():
-        application = RenewalApplication.objects.select_for_update().get(pk=application_id)
+        application = Application.objects.select_for_update().get(pk=application_id)
         if application.state != State.PAID:
             return False
         payment = (
             Payment.objects.filter(application=application, status=PaymentStatus.CAPTURED)
-            .select_related("receipt")
+            .select_related("receipt", "quote")
             .first()
         )
         if payment is None:
             logger.error("application %s is paid but has no captured payment", application_id)
             return False
+        kind = kind_of(application)
         today = timezone.localdate()
         lines = defaultdict(list)
         for line in payment.quote.lines.all():
             lines[line.item_id].append(line)
-        items = application.items.exclude(state__in=[State.REJECTED, State.CANCELLED])
         reports = []
-        for item in items.select_related("permit"):
-            start, end = eligibility.renewal_period(item.permit, item.months or 0, today)
-            permit_renew(actor=None, permit=item.permit, expires_on=end)
+        items = application.items.exclude(state__in=GONE_ITEM_STATES).select_related(
+            "permit__holder", "application__sponsor__person", "person"
+        )
+        for item in items:
+            subject = kind.subject(item, today)  # the period paid for, before issuing moves it
+            kind.issue(item, today)
+            start, end = subject.period_start, subject.period_end
             for line in lines[item.pk]:
-                common = {
-                    "payment": payment,
-                    "item": item,
-                    "period_start": start,
-                    "period_end": end,
-                    "reference": payment.receipt.number,
-                }
-                if line.kind == "health_insurance":
-                    reports.append(AgencyReport(agency="health", months=line.months, **common))
-                elif line.kind == "fines":
-                    references = line.detail.get("references", [])
-                    reports.append(
-                        AgencyReport(agency="fines", fine_references=references, **common)
+                agency = REPORTED.get(ChargeKind(line.kind))
+                if agency is None:
+                    continue
+                reports.append(
+                    AgencyReport(
+                        payment=payment,
+                        item=item,
+                        agency=agency,
+                        months=line.months if agency == AgencyName.HEALTH else None,
+                        fine_references=line.detail.get("references", []),
+                        period_start=start,
+                        period_end=end,
+                        reference=payment.receipt.number,
                     )
+                )
         AgencyReport.objects.bulk_create(reports)
         application_transition(
             application,
@@ -91,9 +115,8 @@ def enqueue_report(report_id: int) -> None:
 
 
 def _subject(report: AgencyReport) -> Subject:
-    item: RenewalItem = report.item
-    holder = item.person
-    sponsor = item.application.sponsor
+    holder = report.item.person
+    sponsor = report.item.application.sponsor
     return Subject(
         civil_id=holder.civil_id,
         name_en=holder.name_en,
@@ -106,34 +129,22 @@ def _subject(report: AgencyReport) -> Subject:
     )
 
 
-REPORT_LEASE = dt.timedelta(seconds=120)
-
-
 def report_deliver(report_id: int) -> str:
-    """Tell the agency, once at a time: a short transaction claims the report (a lease), the
-    agency is asked outside any transaction, another records the answer. A worker that dies
-    mid-call leaves a lease that runs out; the agency also gets our reference, so a report
+    """Tell the agency, once at a time; the agency also gets our reference, so a report
     repeated after a lost answer is recognisable."""
-    from core.agencies import registry
-
-    now = timezone.now()
-    with transaction.atomic():
-        report = (
-            AgencyReport.objects.select_for_update(of=("self",))
-            .select_related("item__person", "item__application__sponsor__person")
-            .filter(pk=report_id, status=ReportStatus.PENDING)
-            .first()
-        )
-        if report is None:
-            return "skipped"
-        if report.claimed_until and report.claimed_until > now:
-            return "busy"
-        report.attempts += 1
-        report.claimed_until = now + REPORT_LEASE
-        report.save(update_fields=["attempts", "claimed_until"])
-        attempt = report.attempts
+    claimed = leases.claim(
+        AgencyReport,
+        report_id,
+        columns=LEASE,
+        lease=REPORT_LEASE,
+        eligible=Q(status=ReportStatus.PENDING),
+        related=("item__person", "item__application__sponsor__person"),
+    )
+    if claimed is None:
+        return "skipped"
+    report = claimed.row
     try:
-        if report.agency == "health":
+        if report.agency == AgencyName.HEALTH:
             ack = registry.health_agency().report_cover(
                 _subject(report), report.months or 0, report.reference
             )
@@ -144,20 +155,17 @@ def report_deliver(report_id: int) -> str:
     except Exception as exc:
         if not isinstance(exc, AgencyUnavailable):
             logger.exception("agency report %s failed unexpectedly", report_id)
-        with transaction.atomic():
-            report = AgencyReport.objects.select_for_update().get(pk=report_id)
-            if report.attempts == attempt:
-                report.last_error = f"{type(exc).__name__}: {exc}"[:300]
-                report.claimed_until = None
-                report.save(update_fields=["last_error", "claimed_until"])
+        leases.release(
+            AgencyReport, claimed, columns=LEASE, last_error=f"{type(exc).__name__}: {exc}"[:300]
+        )
         return "retrying"
-    with transaction.atomic():
-        report = AgencyReport.objects.select_for_update().get(pk=report_id)
-        if report.status == ReportStatus.PENDING:
-            report.status = ReportStatus.DELIVERED
-            report.agency_reference = ack.reference[:60]
-            report.delivered_at = timezone.now()
-            report.last_error = ""
-            report.claimed_until = None
-            report.save()
+    leases.release(
+        AgencyReport,
+        claimed,
+        columns=LEASE,
+        status=ReportStatus.DELIVERED,
+        agency_reference=ack.reference[:60],
+        delivered_at=timezone.now(),
+        last_error="",
+    )
     return "delivered"

@@ -1,11 +1,16 @@
-"""Writing the append-only payment ledger (``PaymentEvent``)."""
+"""The append-only payment ledger (``PaymentEvent``), and the rule every change of a payment
+follows: its application's row and its own locked (application first, always in that order),
+the change and its ledger entry in the same transaction."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from payments.models import Payment, PaymentEvent
+from django.utils import timezone
+
+from core.applications.models import Application
+from payments.models import Payment, PaymentEvent, PaymentStatus
 
 # Never stored, whatever a message carried (the protocol puts them only in our requests).
 SECRET_FIELDS = frozenset({"password", "id", "resourcekey", "resource_key"})
@@ -48,3 +53,26 @@ def record(
         note=note[:300],
         actor=actor if getattr(actor, "pk", None) else None,
     )
+
+
+def locked(payment_id: int) -> tuple[Application, Payment]:
+    """The payment's application and the payment, locked in that order (call in a
+    transaction)."""
+    application_id = Payment.objects.values_list("application_id", flat=True).get(pk=payment_id)
+    application = Application.objects.select_for_update().get(pk=application_id)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    return application, payment
+
+
+def set_status(
+    payment: Payment, status: str, kind: str, source: str, *, note: str = "", **changes: Any
+) -> None:
+    """Change a (locked) payment's status and write it down."""
+    before = payment.status
+    payment.status = status
+    for attr, value in changes.items():
+        setattr(payment, attr, value)
+    if status in (PaymentStatus.CAPTURED, PaymentStatus.FAILED):
+        payment.settled_at = timezone.now()
+    payment.save()
+    record(payment, kind, source=source, before=before, amount=payment.amount, note=note)

@@ -12,16 +12,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.applications.kinds import ChargeKind
+from core.applications.models import Application, ApplicationItem
 from core.articles import Article, Relation
 from core.models import Person
-from core.renewals.models import RenewalApplication, RenewalItem
+from payments.receipts.verification import generate_verification_code
 
 
 def verification_code() -> str:
     """A receipt's random verification code, in the receipts package's format (16 characters
-    of Crockford's base 32), imported when needed so models never load the PDF renderer."""
-    from payments.receipts.verification import generate_verification_code
-
+    of Crockford's base 32)."""
     return generate_verification_code()
 
 
@@ -44,7 +44,7 @@ class FeeRate(models.Model):
     row with ``effective_until``); quotes already given keep their amounts. A residency rate
     applies to permits under ``article``; ``relation`` and ``sponsor_article`` narrow it to
     dependents in that relation and to dependents of a sponsor who holds a residency under
-    that article (empty: any). The most specific matching row wins (``payments.schedule``).
+    that article (empty: any). The most specific matching row wins (``payments.pricing``).
     """
 
     kind = models.CharField(max_length=20, choices=FeeKind.choices)
@@ -118,16 +118,14 @@ class FeeRate(models.Model):
 class Quote(models.Model):
     """What an application costs, line by line, as given to the payer. Kept until it expires,
     whatever the schedule does meanwhile; valid only while the application is still in the
-    stay at "awaiting payment" it was issued for (``basis_event_id``)."""
+    round of awaiting payment it was issued for (``payment_round``)."""
 
-    application = models.ForeignKey(
-        RenewalApplication, on_delete=models.PROTECT, related_name="quotes"
-    )
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="quotes")
     total = _money("total (KWD)")
     issued_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
-    basis_event_id = models.BigIntegerField(
-        help_text="The application's transition into awaiting payment this quote prices."
+    payment_round = models.PositiveIntegerField(
+        help_text="The application's round of awaiting payment this quote prices."
     )
 
     class Meta:
@@ -145,9 +143,9 @@ class QuoteLine(models.Model):
     """One charge for one person: the residency fee, health cover or the fines."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
-    item = models.ForeignKey(RenewalItem, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(ApplicationItem, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20)  # residency_fee, health_insurance, fines
+    kind = models.CharField(max_length=20, choices=[(k.value, k.name) for k in ChargeKind])
     description_en = models.CharField(max_length=300)
     description_ar = models.CharField(max_length=300)
     months = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -184,9 +182,7 @@ class Payment(models.Model):
     for an application that was already paid, or no longer awaits payment, is refunded.
     """
 
-    application = models.ForeignKey(
-        RenewalApplication, on_delete=models.PROTECT, related_name="payments"
-    )
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments")
     quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="payments")
     payer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -310,12 +306,12 @@ class ReportStatus(models.TextChoices):
 
 
 class AgencyReport(models.Model):
-    """What an agency must be told once a renewal is paid (health cover bought, fines paid):
-    an outbox row, delivered by a task and retried by reconciliation until the agency takes it.
-    """
+    """What an agency must be told once an application is paid (health cover bought, fines
+    paid): an outbox row, delivered by a task and retried by reconciliation until the agency
+    takes it (a lease on the row: ``core.leases``)."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="agency_reports")
-    item = models.ForeignKey(RenewalItem, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(ApplicationItem, on_delete=models.PROTECT, related_name="+")
     agency = models.CharField(max_length=12)  # "health" or "fines"
     months = models.PositiveSmallIntegerField(null=True, blank=True)
     fine_references = models.JSONField(default=list, blank=True)

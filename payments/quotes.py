@@ -1,10 +1,11 @@
 """Quotes: the itemised amount an application is offered, kept until it expires.
 
-A quote prices the people still in the application, line by line (``core.renewals.fees``, at
-the schedule in force the day it is issued), and lasts ``PAYMENTS["QUOTE_MINUTES"]``: a change
-of the schedule meanwhile does not touch it. It belongs to one stay of the application in
-"awaiting payment"; if the application goes back (a document asked for, say) and returns, it
-is priced again.
+A quote keeps ``payments.pricing``'s lines for the people still in the application, at the
+schedule in force the day it is issued, for ``PAYMENTS["QUOTE_MINUTES"]``: a change of the
+schedule meanwhile does not touch it. It belongs to one round of the application awaiting
+payment (``payment_round``); if the application goes back (a document asked for, say) and
+returns, it is priced again. The payment stage of the pipeline (``QuoteStage``) issues the
+first quote of a round, as the application starts awaiting payment.
 """
 
 from __future__ import annotations
@@ -12,151 +13,95 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
-from core.errors import DomainError, DomainErrors, PaymentErrorCode
-from core.renewals import fees
-from core.renewals.models import ApplicationEvent, RenewalApplication, RenewalItem
-from core.renewals.states import State
+from core.applications.models import Application, ApplicationItem
+from core.applications.states import GONE_ITEM_STATES, State
+from core.errors import DomainError, DomainErrors
+from payments.errors import PaymentErrorCode
 from payments.models import Quote, QuoteLine
-from payments.schedule import FILS, Pricing, years_charged
-
-DEFAULTS = {"QUOTE_MINUTES": 24 * 60}
+from payments.pricing import price_items
 
 
 def quote_lifetime() -> dt.timedelta:
-    minutes = {**DEFAULTS, **getattr(settings, "PAYMENTS", {})}["QUOTE_MINUTES"]
-    return dt.timedelta(minutes=float(minutes))
+    return dt.timedelta(minutes=float(settings.PAYMENTS["QUOTE_MINUTES"]))
 
 
-def basis_event_id(application: RenewalApplication) -> int | None:
-    """The application's latest move into awaiting payment: what a valid quote must price."""
+def current_quote(application: Application) -> Quote | None:
+    """The latest quote of the application's current round, expired or not."""
     return (
-        ApplicationEvent.objects.filter(
-            application=application, kind="transition", to_state=State.AWAITING_PAYMENT
-        )
-        .order_by("-at", "-id")
-        .values_list("pk", flat=True)
+        application.quotes.filter(payment_round=application.payment_round)
+        .order_by("-issued_at", "-id")
         .first()
     )
 
 
-def current_quote(application: RenewalApplication) -> Quote | None:
-    """The latest quote of this stay in awaiting payment, expired or not."""
-    basis = basis_event_id(application)
-    if basis is None:
-        return None
-    return application.quotes.filter(basis_event_id=basis).order_by("-issued_at", "-id").first()
-
-
-def live_items(application: RenewalApplication) -> list[RenewalItem]:
+def live_items(application: Application) -> list[ApplicationItem]:
     return list(
-        application.items.exclude(state__in=[State.REJECTED, State.CANCELLED])
-        .select_related("person", "permit")
+        application.items.exclude(state__in=GONE_ITEM_STATES)
+        .select_related("person", "permit", "application__sponsor")
         .prefetch_related("checks")
     )
 
 
-def _descriptions(kind: str, item: RenewalItem, article: int | None, extra: dict) -> tuple:
-    if kind == "residency_fee":
-        years = years_charged(item.months or 0)
-        return (
-            f"Residency fee, Art. {article}: {years} year(s) at KD {extra['annual']} a year",
-            f"رسم الإقامة، المادة {article}: {years} سنة بواقع {extra['annual']} د.ك سنوياً",
-        )
-    if kind == "health_insurance":
-        return (
-            f"Health insurance for {item.months} months",
-            f"الضمان الصحي لمدة {item.months} شهراً",
-        )
-    count = len(extra.get("references", []))
-    return (f"Unpaid fines ({count})", f"مخالفات غير مدفوعة ({count})")
-
-
-def _fine_references(item: RenewalItem) -> list[str]:
-    for check in item.checks.all():
-        if check.agency == "fines":
-            return [f.get("reference", "") for f in check.facts.get("fines", [])]
-    return []
-
-
-def quote_issue(application: RenewalApplication, *, now: dt.datetime | None = None) -> Quote:
+def quote_issue(application: Application, *, now: dt.datetime | None = None) -> Quote:
     """Price the application now and keep the quote; the amount due follows it."""
     now = now or timezone.now()
-    basis = basis_event_id(application)
-    if application.state != State.AWAITING_PAYMENT or basis is None:
-        raise DomainError(PaymentErrorCode.WRONG_STATE, None, {"state": application.state})
-    items = live_items(application)
-    pricing = Pricing(items, day=timezone.localdate(now))
-    missing = [
-        DomainError(
-            PaymentErrorCode.NO_FEE_RATE,
-            f"people.{item.person_id}",
-            {"article": item.permit.article},
-        )
-        for item in items
-        if pricing.residency(item) is None
-    ]
-    if missing:
-        raise DomainErrors(missing)
-    lines: list[QuoteLine] = []
-    for line in fees.amount_lines(items, pricing):
-        item = line.item
-        extra: dict = {}
-        rate = annual = None
-        months = item.months
-        if line.kind == "residency_fee":
-            priced = pricing.residency(item)
-            rate, annual = priced.rate, priced.annual
-            extra = {"annual": f"{annual:.3f}", "years": years_charged(item.months or 0)}
-        elif line.kind == "health_insurance":
-            cover = pricing.health(item)
-            if cover is not None:
-                rate, annual = cover.rate, cover.annual
-        else:
-            months = None
-            extra = {"references": _fine_references(item)}
-        en, ar = _descriptions(line.kind, item, pricing.article(item), extra)
-        lines.append(
-            QuoteLine(
-                item=item,
-                person=item.person,
-                kind=line.kind,
-                description_en=en,
-                description_ar=ar,
-                months=months,
-                annual_rate=annual,
-                fee_rate=rate,
-                amount=line.amount.quantize(FILS),
-                detail=extra,
+    prices = price_items(live_items(application), timezone.localdate(now))
+    if prices.missing:
+        raise DomainErrors(
+            DomainError(
+                PaymentErrorCode.NO_FEE_RATE,
+                f"people.{item.person_id}",
+                {"article": item.permit.article if item.permit_id else "—"},
             )
+            for item in prices.missing
         )
-    total = sum((line.amount for line in lines), fees.ZERO)
     quote = Quote.objects.create(
         application=application,
-        total=total,
+        total=prices.total,
         issued_at=now,
         expires_at=now + quote_lifetime(),
-        basis_event_id=basis,
+        payment_round=application.payment_round,
     )
-    for line in lines:
-        line.quote = quote
-    QuoteLine.objects.bulk_create(lines)
-    if application.amount_due != total:
-        application.amount_due = total
+    QuoteLine.objects.bulk_create(
+        QuoteLine(
+            quote=quote,
+            item=line.item,
+            person_id=line.item.person_id,
+            kind=line.kind,
+            description_en=line.description_en,
+            description_ar=line.description_ar,
+            months=line.months,
+            annual_rate=line.annual,
+            fee_rate=line.rate,
+            amount=line.amount,
+            detail=line.detail,
+        )
+        for line in prices.lines
+    )
+    if application.amount_due != quote.total:
+        application.amount_due = quote.total
         application.save(update_fields=["amount_due"])
     return quote
 
 
-def quote_for(application: RenewalApplication, *, now: dt.datetime | None = None) -> Quote:
-    """The quote the application holds, or a new one if it has none or it expired."""
-    now = now or timezone.now()
-    quote = current_quote(application)
-    if quote is not None and not quote.expired(now):
-        return quote
-    return quote_issue(application, now=now)
+class QuoteStage:
+    """The pipeline's payment stage (``core.applications.progress.PaymentStage``)."""
+
+    def quote(self, application: Application) -> Decimal | None:
+        try:
+            return quote_issue(application).total
+        except DomainErrors:  # a rate is missing: paying says so, the department is told
+            return None
+
+
+def require_awaiting_payment(application: Application) -> None:
+    if application.state != State.AWAITING_PAYMENT:
+        raise DomainError(PaymentErrorCode.WRONG_STATE, None, {"state": application.state})
 
 
 def lines_by_person(lines: Iterable[QuoteLine]) -> dict[int, list[QuoteLine]]:

@@ -3,6 +3,7 @@ renders; this module only reads the models)."""
 
 from __future__ import annotations
 
+from core.applications.kinds import reference
 from payments.models import Receipt
 from payments.receipts import ReceiptData, ReceiptLine
 
@@ -40,7 +41,7 @@ def receipt_data(receipt: Receipt) -> ReceiptData:
         knet_reference=payment.reference,
         knet_payment_id=payment.gateway_payment_id,
         paid_at=payment.captured_at,
-        application_reference=application.reference,
+        application_reference=reference(application),
     )
 
 

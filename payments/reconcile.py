@@ -14,13 +14,15 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
-from core.renewals.states import State
-from payments import services
+from core.applications.states import State
 from payments.gateway import GatewayUnavailable
 from payments.issuing import application_issue, report_deliver
 from payments.models import AgencyReport, Payment, PaymentStatus, ReportStatus
+from payments.refunds import payment_refund, refunds_for_closed_application
+from payments.settle import settle_by_inquiry
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +41,13 @@ class Reconciled:
 def payments_reconcile(*, now: dt.datetime | None = None) -> Reconciled:
     now = now or timezone.now()
     done = Reconciled()
-    after = dt.timedelta(seconds=float(services.config()["RECONCILE_AFTER_SECONDS"]))
+    after = dt.timedelta(seconds=float(settings.PAYMENTS["RECONCILE_AFTER_SECONDS"]))
     stale = Payment.objects.filter(
         status=PaymentStatus.INITIATED, created_at__lte=now - after
     ).values_list("pk", flat=True)
     for payment_id in list(stale):
         try:
-            payment = services.settle_by_inquiry(payment_id, source="reconcile")
+            payment = settle_by_inquiry(payment_id, source="reconcile")
         except GatewayUnavailable:
             done.unreachable += 1
             break  # the gateway is down: the next pass tries again
@@ -61,12 +63,12 @@ def payments_reconcile(*, now: dt.datetime | None = None) -> Reconciled:
         application__state__in=[State.REJECTED, State.CANCELLED],
     ).values_list("application_id", flat=True)
     for application_id in set(closed):
-        services.refunds_for_closed_application(application_id, source="reconcile")
+        refunds_for_closed_application(application_id, source="reconcile")
     for payment_id in list(
         Payment.objects.filter(status=PaymentStatus.REFUND_PENDING).values_list("pk", flat=True)
     ):
         try:
-            if services.payment_refund(payment_id).status == PaymentStatus.REFUNDED:
+            if payment_refund(payment_id).status == PaymentStatus.REFUNDED:
                 done.refunds += 1
         except Exception:
             done.errors += 1

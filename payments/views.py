@@ -1,4 +1,4 @@
-"""Where KNET and the payer come back to us.
+"""Where the gateway (KNET) and the payer come back to us.
 
 - ``response``: KNET's server-to-server post of the result (``paymentid``, ``trackid``,
   ``trandata``, or ``Error``/``ErrorText``); it answers one line, ``REDIRECT=<url>``, the
@@ -16,9 +16,9 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from payments import services
-from payments.gateways.knet import protocol
+from payments.gateway import TRACK_ID
 from payments.models import Payment
+from payments.settle import payment_callback, payment_error_redirect
 
 
 def _fields(data) -> dict[str, str]:
@@ -28,7 +28,7 @@ def _fields(data) -> dict[str, str]:
 @csrf_exempt
 @require_POST
 def response(request: HttpRequest) -> HttpResponse:
-    target = services.payment_callback(
+    target = payment_callback(
         _fields(request.POST), remote_addr=request.META.get("REMOTE_ADDR", "")
     )
     return HttpResponse(f"REDIRECT={target}", content_type="text/plain")
@@ -38,16 +38,14 @@ def response(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def error(request: HttpRequest) -> HttpResponse:
     data = request.GET if request.method == "GET" else request.POST
-    target = services.payment_error_redirect(
-        _fields(data), remote_addr=request.META.get("REMOTE_ADDR", "")
-    )
+    target = payment_error_redirect(_fields(data), remote_addr=request.META.get("REMOTE_ADDR", ""))
     return HttpResponseRedirect(target)
 
 
 @require_GET
 def result(request: HttpRequest, track_id: str) -> HttpResponse:
     payment = None
-    if protocol.TRACK_ID.fullmatch(track_id):
+    if TRACK_ID.fullmatch(track_id):
         payment = (
             Payment.objects.select_related("application", "receipt")
             .filter(track_id=track_id)

@@ -13,6 +13,8 @@ from strawberry.django.context import StrawberryDjangoContext
 class IqamaContext(StrawberryDjangoContext):
     user: Any = field(default_factory=AnonymousUser)
     language: str = "en"
+    # The HTTP request's id (core.request_id), or one per websocket connection.
+    request_id: str = "-"
     ws: Any = None
     connection_params: dict[str, Any] | None = None
 

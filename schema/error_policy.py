@@ -13,18 +13,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import GlobalIDValueError
 
-from iqama.request_id import current_request_id
+from core.request_id import current_request_id
 
 logger = logging.getLogger("iqama.graphql")
 INTERNAL = "INTERNAL_SERVER_ERROR"
 # Exceptions whose message is written for the client: bad input caught while resolving.
 CLIENT_ERRORS = (GlobalIDValueError,)
+
+
+def request_id_of(execution_context: Any) -> str:
+    """The HTTP request's id, or the websocket connection's (``IqamaContext.request_id``)."""
+    context_id = getattr(getattr(execution_context, "context", None), "request_id", "-")
+    return context_id if context_id != "-" else current_request_id()
 
 
 def unexpected(error: GraphQLError) -> bool:
@@ -57,7 +64,7 @@ class ErrorPolicy(MaskErrors):
         )
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = current_request_id()
+        request_id = request_id_of(self.execution_context)
         return GraphQLError(
             f"Unexpected error (reference {request_id}).",
             nodes=error.nodes,
@@ -74,7 +81,11 @@ class ErrorPolicy(MaskErrors):
             error.extensions = {**(error.extensions or {}), "code": code_of(error)}
             raise
         except Exception as exc:  # an exception before execution: strawberry would show it
-            logger.error("GraphQL request failed before execution", exc_info=exc)
+            logger.error(
+                "GraphQL request failed before execution",
+                exc_info=exc,
+                extra={"request_id": request_id_of(self.execution_context)},
+            )
             error = GraphQLError(str(exc), original_error=exc, extensions={"code": INTERNAL})
             raise (self.anonymise_error(error) if self.should_mask_error(error) else error) from exc
         for error in getattr(self.execution_context.result, "errors", None) or ():

@@ -3,8 +3,8 @@
 strawberry-django marks every field of a model type as needing its own resolver, so each
 ``civilId`` or ``expiresOn`` in a response goes through strawberry's full resolver chain: an
 ``Info`` object, argument conversion, the extension chain, then a lookup that ends in
-``getattr``. A page of 50 dependents with their permits has some 450 such fields, and that chain
-was a large part of the GraphQL layer's cost on the read path (``bench/read_bench.py``).
+``getattr``. A sponsor's file has hundreds of such fields, and that chain was a large part of
+the GraphQL layer's cost on the read path (``bench/read_bench.py``).
 
 A field with no resolver, arguments, extensions or permission classes that is a stored column,
 or a forward foreign key / one-to-one, is made what strawberry calls a *basic* field: its value
@@ -15,8 +15,8 @@ and keeps the database off the event loop under async execution. Reverse relatio
 connections and fields with resolvers always keep strawberry-django's handling. The optimizer
 reads its hints from the type definitions, not from resolvers, so it plans the same queries.
 
-Relay nodes also get their id attribute fixed when the type is made: strawberry otherwise
-finds it on every node lookup by evaluating the class's annotations again.
+Relay nodes without a ``NodeID`` field say their id is the primary key (``resolve_id_attr``,
+relay's hook): strawberry otherwise looks for one in the class's annotations on every id read.
 """
 
 from __future__ import annotations
@@ -112,12 +112,19 @@ def model_type(model: type[models.Model], **options: Any) -> Callable[[type], ty
     """``strawberry_django.type(model, ...)`` with ``ModelColumnField`` fields."""
 
     def wrap(cls: type) -> type:
-        made = strawberry_django.type(model, field_cls=ModelColumnField, **options)(cls)
-        if issubclass(made, relay.Node) and made._id_attr is None and not _declares_node_id(made):
-            made._id_attr = "pk"  # what strawberry-django falls back to without a NodeID field
-        return made
+        if (
+            issubclass(cls, relay.Node)
+            and "resolve_id_attr" not in vars(cls)
+            and not _declares_node_id(cls)
+        ):
+            cls.resolve_id_attr = classmethod(_primary_key)  # type: ignore[attr-defined]
+        return strawberry_django.type(model, field_cls=ModelColumnField, **options)(cls)
 
     return wrap
+
+
+def _primary_key(cls: type) -> str:
+    return "pk"  # what strawberry-django falls back to without a NodeID field
 
 
 def _declares_node_id(cls: type) -> bool:
@@ -126,8 +133,3 @@ def _declares_node_id(cls: type) -> bool:
             if "NodeID" in (annotation if isinstance(annotation, str) else repr(annotation)):
                 return True
     return False
-
-
-def is_plain_attribute_resolver(resolver: Callable[..., Any]) -> bool:
-    """Whether graphql-core got strawberry's resolver of a basic field (see the module doc)."""
-    return getattr(resolver, "__name__", None) == "_get_basic_result"

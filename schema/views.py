@@ -41,8 +41,8 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from core.clock import one_residency_day
+from core.request_id import current_request_id
 from core.services.accounts import api_token_authenticate
-from iqama.request_id import current_request_id
 from schema.context import IqamaContext, language_from_header
 
 logger = logging.getLogger(__name__)
@@ -267,4 +267,5 @@ class IqamaGraphQLView(GraphQLView):
             response=response,
             user=getattr(request, "user", None) or AnonymousUser(),
             language=language_from_header(request.headers.get("Accept-Language")),
+            request_id=current_request_id(),
         )

@@ -11,6 +11,8 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.test import Client
 
+from payments.fee_seed import seed_rows
+from payments.models import FeeRate
 from tests import factories
 
 
@@ -78,10 +80,9 @@ def fee_schedule(request):
         "transactional_db",
         "live_server",
     }:
-        from payments.fee_seed import ensure_seeded
-
         request.getfixturevalue("_django_db_helper")
-        ensure_seeded()
+        if not FeeRate.objects.exists():
+            FeeRate.objects.bulk_create(seed_rows(FeeRate))
 
 
 @pytest.fixture
@@ -97,3 +98,9 @@ def family(db) -> dict:
 @pytest.fixture
 def other_family(db) -> dict:
     return factories.family(children=1)
+
+
+@pytest.fixture
+def household(db) -> dict:
+    """A family whose permits are inside the renewal window, and whose head holds his own."""
+    return factories.household()

@@ -4,6 +4,10 @@ PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) are used when they answer
 the suite runs on SQLite and the in-memory channel layer and says so (the realtime tests that
 need several processes are then skipped, loudly). With ``IQAMA_REQUIRE_SERVICES=1`` (CI) a
 missing service is a failure, not a fallback. A run that collects no test fails.
+
+The GraphQL tests then run a second time with ``GRAPHQL_FASTPATH=0``, so the schema is tested
+on the libraries' own code too (``schema/fastpath``): ``tests/graphql``, or the part of it the
+arguments name. The runner fails when either run fails.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ import socket
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
-from iqama.pg_admin import drop_database
+from tests.support.postgres import drop_database
+
+GRAPHQL_TESTS = Path("tests/graphql")
 
 
 def _answers(host: str, port: int) -> bool:
@@ -36,6 +43,35 @@ def _drop_leftover_test_database(url: str, name: str) -> None:
         print(f"could not drop the test database {name}: {exc}", flush=True)
 
 
+def _fastpath_off_arguments(argv: list[str]) -> list[str] | None:
+    """The arguments of the run without the fastpath: the GraphQL tests among those selected
+    (all of them when no path is named), with the same options; None when there are none."""
+    paths: list[str] = []
+    options: list[str] = []
+    for arg in argv:
+        (paths if Path(arg.split("::")[0]).exists() else options).append(arg)
+    if not paths:
+        return [*options, str(GRAPHQL_TESTS)]
+    graphql = []
+    for arg in paths:
+        path = Path(arg.split("::")[0])
+        if path == GRAPHQL_TESTS or GRAPHQL_TESTS in path.parents:
+            graphql.append(arg)
+        elif path.resolve() in GRAPHQL_TESTS.resolve().parents:  # a folder above, as tests/
+            graphql.append(str(GRAPHQL_TESTS))
+    return [*options, *dict.fromkeys(graphql)] if graphql else None
+
+
+def _pytest(arguments: list[str], env: dict[str, str], database: str) -> int:
+    code = subprocess.call([sys.executable, "-m", "pytest", *arguments], env=env)
+    if database == "postgresql":
+        _drop_leftover_test_database(env["DATABASE_URL"], env["TEST_DB_NAME"])
+    if code == 5:
+        print("pytest collected no tests: failing the run.", flush=True)
+        return 1
+    return code
+
+
 def main(argv: list[str]) -> int:
     env = dict(os.environ)
     required = env.get("IQAMA_REQUIRE_SERVICES") == "1"
@@ -46,7 +82,6 @@ def main(argv: list[str]) -> int:
     run_id = uuid.uuid4().hex[:8]
     env.setdefault("CHANNEL_PREFIX", f"iqama-test-{run_id}")
     env.setdefault("TEST_DB_NAME", f"test_iqama_{run_id}")
-    env.setdefault("RENEWAL_REQUIRE_DOCUMENTS", "0")  # as tests/conftest.py: documents_optional
 
     database = "postgresql" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     layer = "channels-redis" if env.get("REDIS_URL") else "in-memory"
@@ -55,12 +90,15 @@ def main(argv: list[str]) -> int:
         print("IQAMA_REQUIRE_SERVICES=1 but PostgreSQL or Redis is not answering.", flush=True)
         return 1
 
-    code = subprocess.call([sys.executable, "-m", "pytest", *argv], env=env)
-    if database == "postgresql":
-        _drop_leftover_test_database(env["DATABASE_URL"], env["TEST_DB_NAME"])
-    if code == 5:
-        print("pytest collected no tests: failing the run.", flush=True)
-        return 1
+    code = _pytest(argv, env, database)
+    off_arguments = _fastpath_off_arguments(argv)
+    already_off = env.get("GRAPHQL_FASTPATH", "").strip().lower() not in ("", "1", "true")
+    if off_arguments is not None and not already_off:
+        print("iqama: the GraphQL tests again, with GRAPHQL_FASTPATH=0", flush=True)
+        off_env = {**env, "GRAPHQL_FASTPATH": "0", "TEST_DB_NAME": f"{env['TEST_DB_NAME']}_off"}
+        off_code = _pytest(off_arguments, off_env, database)
+        print(f"iqama: fastpath on: exit {code}; fastpath off: exit {off_code}", flush=True)
+        code = code or off_code
     print(f"iqama test backends: database={database}, channel layer={layer}", flush=True)
     return code
 

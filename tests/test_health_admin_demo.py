@@ -75,9 +75,9 @@ def demo_documents_elsewhere(settings, tmp_path):
 def test_demo_people_have_the_agency_records_the_demo_shows(settings):
     settings.RENEWAL_RULES = {**settings.RENEWAL_RULES, "REQUIRE_DOCUMENTS": True}
     from core.agencies.simulator import profile_for
-    from core.renewals.checks import check_run
-    from core.renewals.models import AgencyCheck
-    from core.renewals.services import PersonChoice, renewal_create, renewal_submit
+    from core.applications.checks import check_run
+    from core.applications.models import AgencyCheck
+    from core.applications.services import PersonChoice, application_create, application_submit
 
     call_command("seed_demo", verbosity=0)
     rajesh = Sponsor.objects.get(person__name_en="Rajesh Kumar")
@@ -89,12 +89,13 @@ def test_demo_people_have_the_agency_records_the_demo_shows(settings):
 
     # The whole family renews online, reusing the archived documents, and ends awaiting
     # payment of fines and cover.
-    app = renewal_create(
+    app = application_create(
+        kind="renewal",
         actor=rajesh.person.user,
         sponsor_id=rajesh.pk,
         people=[PersonChoice(p.pk, 12) for p in family.values()],
     )
-    renewal_submit(actor=rajesh.person.user, application_id=app.pk)
+    application_submit(actor=rajesh.person.user, application_id=app.pk)
     for check in AgencyCheck.objects.filter(item__application=app):
         check_run(check_id=check.pk)
     app.refresh_from_db()

@@ -1,7 +1,7 @@
 """The interface of each agency: what we ask, and the facts it answers.
 
-Adapters report facts only. Whether a fact blocks a renewal, sends it to review or adds an
-amount to pay is decided in ``core.renewals.eligibility`` — one place for the rules.
+Adapters report facts only. Whether a fact blocks an application or sends it to review is
+decided in ``core.applications.verdicts``; what anything costs, in ``payments.pricing``.
 """
 
 from __future__ import annotations

@@ -86,10 +86,11 @@ class Document(models.Model):
 
 
 class DocumentUse(models.Model):
-    """A document a renewal item relies on, recorded when the application is submitted."""
+    """A document an application's item relies on, recorded when the application is submitted
+    (``core.applications.documents``)."""
 
     item = models.ForeignKey(
-        "renewals.RenewalItem", on_delete=models.CASCADE, related_name="document_uses"
+        "applications.ApplicationItem", on_delete=models.CASCADE, related_name="document_uses"
     )
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="uses")
     whose = models.CharField(max_length=10, help_text="holder or sponsor")

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from core.articles import Article, Relation, rule_for
 from core.documents.kinds import DocumentKind
-from core.documents.models import Document, DocumentUse
+from core.documents.models import Document
 from core.models import Dependent, Person, ResidencyPermit, Sponsor
 
 
@@ -249,67 +249,3 @@ def relation_for_article(person: Person, article: int) -> tuple[str | None, Spon
     allowed = rule_for(article).relations if article in Article.values else frozenset()
     dependency = dependencies.filter(relation__in=allowed).first()
     return (dependency.relation, dependency.sponsor) if dependency else (None, None)
-
-
-def _item_context(item) -> tuple[int, str | None, Sponsor]:
-    sponsor = item.application.sponsor
-    relation = (
-        Dependent.objects.filter(sponsor=sponsor, person_id=item.person_id, ended_on__isnull=True)
-        .values_list("relation", flat=True)
-        .first()
-    )
-    return item.permit.article, relation, sponsor
-
-
-def _resolve_item(item, on_date: dt.date | None) -> list[Resolved]:
-    article, relation, sponsor = _item_context(item)
-    return resolve(item.person, article, relation, on_date, sponsor=sponsor)
-
-
-def documents_for_renewal_item(item, on_date: dt.date | None = None) -> list[Document]:
-    """The valid archived documents that meet a renewal item's needs (one per need)."""
-    return [r.document for r in _resolve_item(item, on_date) if r.document is not None]
-
-
-@dataclass
-class AttachResult:
-    attached: dict[int, list[Document]] = field(default_factory=dict)  # by item id
-    missing: dict[int, list[Missing]] = field(default_factory=dict)  # by item id; only gaps
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-
-@transaction.atomic
-def attach_documents(application, on_date: dt.date | None = None) -> AttachResult:
-    """Record, for each live item of a renewal application, which archived documents it uses
-    (replacing what an earlier call recorded), and answer what is still missing per item.
-
-    Meant to be called by ``renewal_submit`` inside its transaction; calling it again (after
-    new uploads) brings the record up to date."""
-    from core.renewals.states import State
-
-    result = AttachResult()
-    items = application.items.exclude(state__in=[State.REJECTED, State.CANCELLED]).select_related(
-        "person", "permit", "application__sponsor"
-    )
-    for item in items:
-        resolved = _resolve_item(item, on_date)
-        chosen = {r.document.pk: r for r in resolved if r.document is not None}
-        DocumentUse.objects.filter(item=item).exclude(document_id__in=chosen).delete()
-        already = set(DocumentUse.objects.filter(item=item).values_list("document_id", flat=True))
-        DocumentUse.objects.bulk_create(
-            DocumentUse(item=item, document_id=pk, whose=r.need.whose)
-            for pk, r in chosen.items()
-            if pk not in already
-        )
-        result.attached[item.pk] = [r.document for r in chosen.values()]
-        gaps = [
-            Missing(r.need.kind, r.need.whose, r.owner_id, r.expired_on)
-            for r in resolved
-            if r.document is None
-        ]
-        if gaps:
-            result.missing[item.pk] = gaps
-    return result

@@ -22,10 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.documents import access, kinds, validation
+from core.documents.errors import DocumentErrorCode
 from core.documents.kinds import DocumentKind, KindRule, rule_for_kind
 from core.documents.models import Blob, Document
 from core.documents.storage import blob_name, documents_storage, write_blob
-from core.errors import DocumentErrorCode, DomainError, DomainErrors
+from core.errors import DomainError, DomainErrors
 
 
 def _actor(actor: Any) -> Any:

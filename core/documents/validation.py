@@ -23,8 +23,9 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader
 
 from core.documents import reencode
+from core.documents.errors import DocumentErrorCode
 from core.documents.kinds import IMAGE_TYPES, JPEG, PDF, PNG, DocumentKind, rule_for_kind
-from core.errors import DocumentErrorCode, DomainError
+from core.errors import DomainError
 
 FIELD = "file"
 _PIL_FORMATS = {JPEG: "JPEG", PNG: "PNG"}

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from core.events import announce_after_commit, permit_changed
+from core.events import PermitMessage, announce_after_commit, permit_changed
 from core.models import (
     PermitChange,
     PermitChangeKind,
@@ -29,7 +29,17 @@ def _record(
         expires_on_after=permit.expires_on,
         note=note,
     )
-    announce_after_commit(permit_changed, permit_id=permit.pk, kind=kind, change_id=change.pk)
+    announce_after_commit(
+        permit_changed,
+        PermitMessage(
+            permit_id=permit.pk,
+            change_id=change.pk,
+            kind=str(kind),
+            holder_id=permit.holder_id,
+            sponsor_id=permit.sponsor_id,
+            expires_on=permit.expires_on.isoformat(),
+        ),
+    )
     return change
 
 

@@ -46,8 +46,10 @@ class Person(relay.Node):
     sex: SexEnum
     passport_number: auto
     passport_expiry: auto
-    permits: DjangoListConnection[ResidencyPermit] = strawberry_django.connection(
-        filters=PermitFilter, ordering=PermitOrder
+    permits: list[ResidencyPermit] = strawberry_django.field(
+        filters=PermitFilter,
+        ordering=PermitOrder,
+        description="The permits this person holds (a handful: a list, not a connection).",
     )
     sponsorships: DjangoListConnection[Dependent] = strawberry_django.connection(
         description="The sponsors this person depends on, and in what relation."

@@ -11,7 +11,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from core.documents import services
-from core.errors import DocumentErrorCode
+from core.documents.errors import DocumentErrorCode
 from schema.documents.types import Document, DocumentKindEnum
 from schema.errors import Error, pk_of, run_domain
 

@@ -1,10 +1,9 @@
-"""GraphQL types of payments; visible to those who act for the application's sponsor and to
-the back office (``payments.services.visible_payments``)."""
+"""GraphQL types of payments; visible to those who may see the application
+(``payments.selectors.visible_payments``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -14,16 +13,16 @@ from django.db.models import Prefetch
 from strawberry import auto, relay
 from strawberry.types import Info
 
-from core.errors import DomainError, DomainErrors, PaymentErrorCode
-from payments import models, services
+from core.applications.selectors import visible_applications
+from payments import models
+from payments.errors import PaymentErrorCode
 from payments.quotes import lines_by_person
-from payments.receipt_data import load_by_code
-from payments.receipts import normalize_verification_code, public_summary
 from payments.receipts.views import download_path
+from payments.selectors import visible_payments
+from schema.applications.types import Application, ChargeKindEnum
 from schema.core.types import Person
-from schema.errors import Error, pk_of, to_errors
+from schema.errors import Error
 from schema.model_types import model_type
-from schema.renewals.types import ChargeKind, RenewalApplication, visible_applications
 
 PaymentStatusEnum = strawberry.enum(models.PaymentStatus, name="PaymentStatus")
 PaymentErrorCodeEnum = strawberry.enum(PaymentErrorCode, name="PaymentErrorCode")
@@ -44,8 +43,8 @@ class QuoteLine:
     amount: auto
 
     @strawberry_django.field(only=["kind"])
-    def kind(self, root: models.QuoteLine) -> ChargeKind:
-        return ChargeKind(root.kind)
+    def kind(self, root: models.QuoteLine) -> ChargeKindEnum:
+        return ChargeKindEnum(root.kind)
 
 
 @strawberry.type(description="One person's charges in a quote.")
@@ -64,7 +63,7 @@ class Quote(relay.Node):
     total: auto
     issued_at: auto
     expires_at: auto
-    application: RenewalApplication
+    application: Application
     lines: list[QuoteLine] = strawberry_django.field()
 
     @strawberry_django.field(only=["expires_at"])
@@ -162,7 +161,7 @@ class Payment(relay.Node):
     created_at: auto
     captured_at: auto
     refunded_at: auto
-    application: RenewalApplication
+    application: Application
     quote: Quote
     events: list[PaymentEvent] = strawberry_django.field()
 
@@ -172,44 +171,4 @@ class Payment(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
-        return queryset.filter(pk__in=services.visible_payments(info.context.user).values("pk"))
-
-
-@strawberry.type
-class QuoteResult:
-    quote: Quote | None = None
-    errors: list[PaymentError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class PaymentQuery:
-    @strawberry.field(
-        description="Public: check a receipt by the code printed under its QR code. Null when "
-        "no receipt has that code."
-    )
-    def verify_receipt(self, code: str) -> ReceiptVerification | None:
-        canonical = normalize_verification_code(code)
-        data = load_by_code(canonical) if canonical else None
-        if data is None:
-            return None
-        summary = public_summary(data)
-        return ReceiptVerification(**{f.name: getattr(summary, f.name) for f in fields(summary)})
-
-    @strawberry.field(
-        description="The application's quote, itemised per person and charge: the one it holds, "
-        "or a new one when it has none or it expired. Only for the sponsor and the back office."
-    )
-    def quote(self, info: Info, application_id: relay.GlobalID) -> QuoteResult:
-        try:
-            quote = services.payment_quote(
-                actor=info.context.user,
-                application_id=pk_of(application_id, "RenewalApplication"),
-            )
-        except (DomainError, DomainErrors) as exc:
-            return QuoteResult(errors=to_errors(exc, info, PaymentError))
-        return QuoteResult(quote=quote)
-
-    @strawberry_django.field(description="The payments of an application, newest first.")
-    def application_payments(self, info: Info, application_id: relay.GlobalID) -> list[Payment]:
-        pk = pk_of(application_id, "RenewalApplication")
-        return list(services.visible_payments(info.context.user).filter(application_id=pk))
+        return queryset.filter(pk__in=visible_payments(info.context.user).values("pk"))

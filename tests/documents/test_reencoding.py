@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
+from core.documents.errors import DocumentErrorCode as Code
 from core.documents.models import Blob, Document
 from core.documents.services import document_upload
-from core.errors import DocumentErrorCode as Code
 from core.errors import DomainError, DomainErrors
 from tests.documents.helpers import bearer, multipart_upload, stored_files, uploaded
 

@@ -9,6 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.applications.documents import attach_documents, documents_for_item
+from core.applications.kinds import PersonChoice
+from core.applications.services import application_create, application_submit
+from core.applications.states import State
 from core.articles import ARTICLE_RULES, Article, Relation
 from core.documents.kinds import KIND_RULES, DocumentKind
 from core.documents.models import DocumentUse
@@ -16,20 +20,14 @@ from core.documents.requirements import (
     RULES,
     Purpose,
     Whose,
-    attach_documents,
-    documents_for_renewal_item,
     missing_documents,
     needs_for,
 )
 from core.documents.services import document_upload
-from core.renewals.services import PersonChoice, renewal_create, renewal_submit
-from core.renewals.states import State
 from tests import factories
 from tests.documents import samples
-from tests.renewals import conftest as renewals_conftest
 
 pytestmark = pytest.mark.django_db
-household = renewals_conftest.household  # the renewal tests' family, inside the renewal window
 
 K = DocumentKind
 TODAY = timezone.localdate()
@@ -133,7 +131,8 @@ def test_attach_documents_records_what_each_item_uses_and_reports_gaps(household
     ]
     put(user, maid, K.PERSONAL_PHOTO)
 
-    application = renewal_create(
+    application = application_create(
+        kind="renewal",
         actor=user,
         sponsor_id=h["sponsor"].pk,
         people=[PersonChoice(p.pk, 12) for p in (wife, child, maid)],
@@ -154,13 +153,11 @@ def test_attach_documents_records_what_each_item_uses_and_reports_gaps(household
     assert not result.complete
     uses = DocumentUse.objects.filter(item=items[wife.pk])
     assert sorted(uses.values_list("whose", flat=True)) == ["holder"] * 3 + ["sponsor"] * 2
-    assert {d.pk for d in documents_for_renewal_item(items[wife.pk])} == {
-        u.document_id for u in uses
-    }
+    assert {d.pk for d in documents_for_item(items[wife.pk])} == {u.document_id for u in uses}
 
-    # The lead calls it from renewal_submit; called again after new uploads it catches up.
+    # The lead calls it from application_submit; called again after new uploads it catches up.
     put(user, maid, K.PASSPORT_COPY, expires_on=days(1500))
-    submitted = renewal_submit(actor=user, application_id=application.pk)
+    submitted = application_submit(actor=user, application_id=application.pk)
     again = attach_documents(submitted)
     assert items[maid.pk].pk not in again.missing
     assert DocumentUse.objects.filter(item=items[maid.pk]).count() == 3  # photo, passport, civil ID
@@ -169,7 +166,8 @@ def test_attach_documents_records_what_each_item_uses_and_reports_gaps(household
 
 def test_attach_skips_people_no_longer_in_the_application(household):
     h = household
-    application = renewal_create(
+    application = application_create(
+        kind="renewal",
         actor=h["user"],
         sponsor_id=h["sponsor"].pk,
         people=[PersonChoice(h["wife"].pk, 12), PersonChoice(h["child"].pk, 12)],

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
+from core.documents.errors import DocumentErrorCode as Code
 from core.documents.models import Blob, Document
 from core.documents.services import document_upload
-from core.errors import DocumentErrorCode as Code
 from core.errors import DomainError, DomainErrors
 from tests.documents import samples
 from tests.documents.helpers import stored_files

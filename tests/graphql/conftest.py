@@ -3,7 +3,6 @@ for the sweep over every field (test_every_field.py), which needs a paid applica
 
 from tests.payments.conftest import (  # noqa: F401
     application,
-    household,
     knet_settings,
     payer,
     sandbox,

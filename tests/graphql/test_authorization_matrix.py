@@ -15,14 +15,14 @@ SPONSOR = "query($id: ID!) { sponsor(id: $id) { id nameEn } }"
 ALL_PERMITS = "{ permits(first: 100) { edges { node { id holder { id } sponsor { id } } } } }"
 # Every path out of "me", each within the depth limit.
 ME_PATHS = [
-    """{ me { person { id permits(first: 10) { edges { node { id holder { id }
+    """{ me { person { id permits { id holder { id }
         sponsor { id person { id }
-        dependents(first: 10) { edges { node { id person { id } } } } } } } } } } }""",
+        dependents(first: 10) { edges { node { id person { id } } } } } } } } }""",
     """{ me { person { id sponsorships(first: 10) { edges { node { id sponsor { id person { id }
         permits(first: 10) { edges { node { id holder { id } } } } } } } } } } }""",
     """{ me { sponsor { id dependents(first: 10) { edges { node { id person { id
         sponsorships(first: 10) { edges { node { id } } }
-        permits(first: 10) { edges { node { id } } } } } } } } } }""",
+        permits { id } } } } } } } }""",
     """{ me { sponsor { id permits(first: 10) { edges { node { id holder { id }
         history { id } } } } } } }""",
     """{ me { employers { id dependents(first: 10) { edges { node { person { id } } } }

@@ -21,8 +21,8 @@ from graphql import (
 )
 from strawberry.relay import to_base64
 
+from core.applications.models import DocumentRequest
 from core.documents.services import document_upload
-from core.renewals.models import DocumentRequest
 from payments.models import Payment
 from schema.schema import schema
 from tests.documents.samples import pdf

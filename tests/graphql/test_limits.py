@@ -34,8 +34,8 @@ def test_fragments_and_variables_count(gql, family):
 
 def test_too_costly_query_is_refused_before_it_runs(gql, family, django_assert_max_num_queries):
     gql.login(family["user"])
-    query = """{ permits(first: 100) { edges { node { holder {
-        permits(first: 100) { edges { node { sponsor { nameEn } } } } } } } } }"""
+    query = """{ permits(first: 100) { edges { node { sponsor {
+        permits(first: 100) { edges { node { holder { nameEn } } } } } } } } }"""
     with django_assert_max_num_queries(6):  # session and user only: nothing executed
         result = gql(query)
     assert result["data"] is None
@@ -46,8 +46,8 @@ def test_too_costly_query_is_refused_before_it_runs(gql, family, django_assert_m
 
 def test_depth_limit(gql, family):
     gql.login(family["user"])
-    query = """{ me { sponsor { dependents { edges { node { person { permits { edges { node {
-        sponsor { person { id } } } } } } } } } } } }"""
+    query = """{ me { sponsor { dependents { edges { node { person { permits {
+        sponsor { dependents { edges { node { id } } } } } } } } } } } }"""
     result = gql(query)
     assert "exceeds maximum operation depth" in result["errors"][0]["message"]
 

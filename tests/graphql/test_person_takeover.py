@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 ADD = """mutation($sponsorId: ID!, $person: PersonInput!, $relation: Relation!) {
   addDependent(sponsorId: $sponsorId, person: $person, relation: $relation) {
     dependent { id person { id civilId nameEn passportNumber nationality
-      permits { edges { node { article expiresOn } } } } }
+      permits { article expiresOn } } }
     errors { field code message messageAr } } }"""
 DOCUMENTS = """query($owner: ID!) { documents(ownerId: $owner) { totalCount
   edges { node { kind downloadUrl } } } }"""
@@ -93,7 +93,8 @@ def test_another_sponsors_worker_cannot_be_put_on_my_file(gql, family, worker):
 
 
 def test_nor_can_i_upload_documents_for_them(family, worker):
-    from core.errors import DocumentErrorCode, DomainError
+    from core.documents.errors import DocumentErrorCode
+    from core.errors import DomainError
 
     with pytest.raises(DomainError) as refused:
         document_upload(
@@ -130,13 +131,13 @@ def test_an_unsponsored_person_comes_only_with_every_detail_on_record(gql, famil
     assert right["errors"] == []
     assert right["dependent"]["person"]["passportNumber"] == person.passport_number
     # Nothing the new sponsor did not know: not the former employer's permits, not the archive.
-    assert right["dependent"]["person"]["permits"]["edges"] == []
+    assert right["dependent"]["person"]["permits"] == []
     owner = to_base64("Person", person.pk)
     assert gql(DOCUMENTS, {"owner": owner})["data"]["documents"]["totalCount"] == 0
 
 
 def test_a_missing_and_a_foreign_person_answer_alike_in_a_renewal(gql, family, worker):
-    from tests.renewals.test_renewal_graphql import CREATE, people
+    from tests.schema.applications.test_mutations import CREATE, people
 
     gql.login(family["user"])
     variables = {

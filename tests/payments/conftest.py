@@ -11,10 +11,9 @@ import httpx
 import pytest
 from strawberry.relay import to_base64
 
-from core.renewals.states import State
+from core.applications.states import State
 from payments.gateways.knet.client import reset_circuit
-from tests import factories
-from tests.renewals.helpers import give_profile, run_all, submit
+from tests.support.applications import give_profile, run_all, submit
 
 # Distinctive values, so a log capture can be searched for them.
 TRANPORTAL_ID = "470093"
@@ -75,11 +74,6 @@ def awaiting_payment(h, *people, profile=CLEAN):
     app.refresh_from_db()
     assert app.state == State.AWAITING_PAYMENT, app.state
     return app
-
-
-@pytest.fixture
-def household(db) -> dict:
-    return factories.household()
 
 
 @pytest.fixture

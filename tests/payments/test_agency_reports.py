@@ -12,7 +12,7 @@ from core.agencies import registry, simulator
 from core.agencies.base import AgencyUnavailable, ReportAck
 from core.agencies.http import reset_breakers
 from core.agencies.simulator import find_civil_id, profile_for
-from core.renewals.states import State
+from core.applications.states import State
 from payments.models import AgencyReport, Payment, PaymentStatus, ReportStatus
 from payments.reconcile import payments_reconcile
 from tests.agencies.conftest import subject

@@ -14,11 +14,12 @@ import httpx
 import pytest
 from django.utils import timezone
 
+from core.applications.kinds import reference
+from core.applications.kinds.renewal import add_months
+from core.applications.machine import application_transition
+from core.applications.models import ApplicationEvent
+from core.applications.states import State
 from core.events import application_changed
-from core.renewals.eligibility import add_months
-from core.renewals.models import ApplicationEvent
-from core.renewals.services import application_transition
-from core.renewals.states import State
 from payments.gateways.knet import crypto, protocol
 from payments.gateways.knet_sandbox.models import KnetSandboxTransaction
 from payments.gateways.knet_sandbox.views import result_pairs
@@ -82,9 +83,9 @@ def test_approve_captures_then_the_application_is_paid_and_issued(paying, payer)
     app, gql, server = paying["app"], paying["gql"], paying["server"]
     announced: list[int] = []
 
-    def listen(sender, *, application_id, kind, event_id, **_):
-        if application_id == app.pk and kind == "transition":
-            announced.append(event_id)
+    def listen(sender, *, message, **_):
+        if message.application_id == app.pk and message.kind == "transition":
+            announced.append(message.event_id)
 
     application_changed.connect(listen, dispatch_uid="test-payments-announced")
     before = {item.permit_id: item.permit.expires_on for item in app.items.select_related("permit")}
@@ -105,7 +106,7 @@ def test_approve_captures_then_the_application_is_paid_and_issued(paying, payer)
     callback = payment.events.get(kind="callback").fields
     for field in ("paymentid", "result", "auth", "ref", "tranid", "postdate", "amt", "udf1"):
         assert callback[field], field
-    assert callback["udf1"] == app.reference and callback["amt"] == "30.000"
+    assert callback["udf1"] == reference(app) and callback["amt"] == "30.000"
     assert payment.reference and payment.transaction_id and payment.auth_code
     receipt = Receipt.objects.get(payment=payment)
     assert receipt.number == f"R-{timezone.localdate():%Y}-{payment.pk:06d}"
@@ -287,7 +288,7 @@ def test_gateway_down_loses_no_money_state_and_answers_typed_errors(
 
 def test_a_rejection_after_payment_refunds_through_the_gateway(paying, payer, monkeypatch):
     app, gql = paying["app"], paying["gql"]
-    monkeypatch.setattr("payments.services._issue_after_capture", lambda application_id: None)
+    monkeypatch.setattr("payments.settle.issue_after_commit", lambda application_id: None)
     started = start(gql, app)
     payer.press(started["redirectUrl"], "approve")
     app.refresh_from_db()
@@ -309,7 +310,7 @@ def test_a_rejection_after_payment_refunds_through_the_gateway(paying, payer, mo
 
 def test_any_rejection_of_a_paid_application_refunds(paying, payer, monkeypatch):
     app, gql = paying["app"], paying["gql"]
-    monkeypatch.setattr("payments.services._issue_after_capture", lambda application_id: None)
+    monkeypatch.setattr("payments.settle.issue_after_commit", lambda application_id: None)
     started = start(gql, app)
     payer.press(started["redirectUrl"], "approve")
     app.refresh_from_db()
@@ -345,7 +346,7 @@ def test_two_payments_cannot_both_be_captured(paying, payer):
 def test_credentials_never_reach_the_logs(paying, payer, caplog, monkeypatch):
     app, gql, server = paying["app"], paying["gql"], paying["server"]
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr("payments.services._issue_after_capture", lambda application_id: None)
+    monkeypatch.setattr("payments.settle.issue_after_commit", lambda application_id: None)
     started = start(gql, app)
     payer.press(started["redirectUrl"], "approve")
     post_callback(server, **forged(started["payment"]["trackId"], key="Z" * 16))

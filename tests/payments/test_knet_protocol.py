@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from payments.gateway import InvalidGatewayMessage, PaymentData
+from payments.gateway import InvalidGatewayMessage, Outcome, PaymentData
 from payments.gateways.knet import crypto, protocol
 from payments.gateways.knet.client import KnetConfig, KnetGateway
 from tests.payments.conftest import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID
@@ -27,7 +27,9 @@ DATA = PaymentData(
     language="en",
     response_url="https://iqama.example/payments/knet/response",
     error_url="https://iqama.example/payments/knet/error",
-    udf=("RN-2026-000042", "17", "KWD", "", ""),
+    currency="KWD",
+    payment_ref="17",
+    application_ref="RN-2026-000042",
 )
 
 
@@ -136,7 +138,8 @@ CAPTURED = [
 
 def test_a_callback_is_decrypted_and_every_field_kept():
     response = KnetGateway(CONFIG).read_callback(_callback(CAPTURED))
-    assert response.result == "CAPTURED"
+    assert response.result == "CAPTURED" and response.outcome == Outcome.APPROVED
+    assert (response.payment_ref, response.currency) == ("17", "KWD")
     assert response.amount == Decimal("130.000")
     assert (response.track_id, response.payment_id) == (DATA.track_id, "100200300400500600")
     assert (response.transaction_id, response.reference, response.auth_code) == (

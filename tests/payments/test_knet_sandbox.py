@@ -33,7 +33,9 @@ def url(track_id="IQSANDBOX00000000001", amount="12.500", language="en") -> str:
             language=language,
             response_url="http://merchant.example/response",
             error_url="http://merchant.example/error",
-            udf=("RN-1", "1", "KWD", "", ""),
+            currency="KWD",
+            payment_ref="1",
+            application_ref="RN-1",
         )
     )
 

@@ -9,13 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection, connections
 
-from core.renewals.states import State
-from payments import services
+from core.applications.kinds import reference
+from core.applications.states import State
+from payments.errors import PaymentErrorCode
 from payments.gateways.knet import crypto
 from payments.models import Payment, PaymentEvent, PaymentStatus
+from payments.start import payment_start
 from tests import factories
 from tests.payments.conftest import RESOURCE_KEY, START, app_id, awaiting_payment
-from tests.renewals.helpers import submit
+from tests.support.applications import submit
 
 
 @pytest.mark.django_db
@@ -31,7 +33,7 @@ def test_start_returns_the_url_of_knets_page_for_the_quoted_amount(gql, applicat
     query = {k: v[0] for k, v in parse_qs(urlsplit(result["redirectUrl"]).query).items()}
     plain = crypto.decrypt(query["trandata"], RESOURCE_KEY)
     assert "&amt=30.000&" in plain and f"&trackid={payment.track_id}&" in plain
-    assert f"&udf1={application.reference}&udf2={payment.pk}&udf3=KWD&" in plain
+    assert f"&udf1={reference(application)}&udf2={payment.pk}&udf3=KWD&" in plain
     assert query["responseURL"] == "http://testserver/payments/knet/response"
     assert len(payment.track_id) <= 40 and payment.track_id.isalnum()
     [event] = PaymentEvent.objects.filter(payment=payment)
@@ -104,12 +106,10 @@ def test_concurrent_starts_make_one_payment(household, same_key):
         key = "pay-key-shared" if same_key else f"pay-key-thread-{n}"
         barrier.wait()
         try:
-            started = services.payment_start(
-                actor=h["user"], application_id=app.pk, idempotency_key=key
-            )
-            outcomes.append(("started", started.payment.pk))
-        except services.PaymentInProgress as exc:
-            outcomes.append(("in_progress", exc.payment.pk))
+            started = payment_start(actor=h["user"], application_id=app.pk, idempotency_key=key)
+            refused = [e.code for e in started.errors]
+            outcomes.append(("in_progress" if refused else "started", started.payment.pk))
+            assert refused in ([], [PaymentErrorCode.PAYMENT_IN_PROGRESS])
         finally:
             connections.close_all()
 
@@ -130,7 +130,7 @@ def test_concurrent_starts_make_one_payment(household, same_key):
 def test_at_most_one_captured_payment_per_application_in_the_database(application, household):
     from django.db import IntegrityError, transaction
 
-    first = services.payment_start(
+    first = payment_start(
         actor=household["user"], application_id=application.pk, idempotency_key="pay-key-0001"
     ).payment
     Payment.objects.filter(pk=first.pk).update(status=PaymentStatus.CAPTURED)

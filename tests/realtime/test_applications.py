@@ -32,16 +32,16 @@ from django.db import transaction
 from django.db.models import Max
 from strawberry.relay import from_base64, to_base64
 
-from core.articles import Article, Relation
-from core.renewals.models import ApplicationEvent, RenewalApplication
-from core.renewals.services import (
+from core.applications.models import Application, ApplicationEvent
+from core.applications.services import (
     PersonChoice,
+    application_cancel,
+    application_create,
+    application_submit,
     application_transition,
-    renewal_cancel,
-    renewal_create,
-    renewal_submit,
 )
-from core.renewals.states import State
+from core.applications.states import State
+from core.articles import Article, Relation
 from core.services.accounts import api_token_create
 from realtime.groups import application_group, sponsor_applications_group
 from tests import factories
@@ -142,9 +142,15 @@ def written(app_pk: int, after: int = 0, upto: int | None = None) -> list[Event]
     if upto is not None:
         events = events.filter(pk__lte=upto)
     return [
-        (e.kind, e.from_state.upper() or None, e.to_state.upper() or None, e.at)
+        (e.kind.upper(), e.from_state.upper() or None, e.to_state.upper() or None, e.at)
         for e in events.order_by("pk")
     ]
+
+
+def written_states(app_pk: int) -> list[str]:
+    """The state each of the application's events describes, as written (upper case)."""
+    states = ApplicationEvent.objects.filter(application_id=app_pk).order_by("pk")
+    return [state.upper() for state in states.values_list("state", flat=True)]
 
 
 def shown(updates: list[dict]) -> list[Event]:
@@ -160,7 +166,7 @@ def shown(updates: list[dict]) -> list[Event]:
 
 
 def transitions(events: list[Event]) -> list[tuple[str | None, str | None]]:
-    return [(src, dst) for kind, src, dst, _ in events if kind == "transition"]
+    return [(src, dst) for kind, src, dst, _ in events if kind == "TRANSITION"]
 
 
 def assert_timely(updates: list[dict], not_before: float) -> None:
@@ -194,9 +200,10 @@ def wait_until_empty(channel_groups, group: str, timeout: float = 5) -> None:
         time.sleep(0.02)
 
 
-def draft(h: dict, *people) -> RenewalApplication:
+def draft(h: dict, *people) -> Application:
     """A draft application of the household, made through the service in this process."""
-    return renewal_create(
+    return application_create(
+        kind="renewal",
         actor=h["user"],
         sponsor_id=h["sponsor"].pk,
         people=[PersonChoice(p.pk, 12) for p in people],
@@ -249,26 +256,25 @@ def test_mutations_on_one_daphne_reach_subscribers_on_another_in_order(
 
     started, before = time.time(), mark(pk)
     submitted = mutate(a, token, SUBMIT, {"id": app_id})["state"]
-    after_submit = mark(pk)
     assert submitted == "CHECKING"
     assert mutate(a, token, CANCEL, {"id": app_id})["state"] == "CANCELLED"
     expected = written(pk, before)
-    from_submit = len(written(pk, before, upto=after_submit))
     assert transitions(expected) == SUBMIT_AND_CANCEL  # no worker runs: no check moved it on
 
     got = collect(client, {"app": len(expected), "mine": len(expected)})
     for op, updates in got.items():
         # All of them, once each, in the order of their commits.
         assert shown(updates) == expected, op
-        # `state` is the application's state when published, after the commit: a submit
-        # commits its events together, so they all say where the submit left it.
+        # `state` is the state each event describes (a submit commits SUBMITTED, its documents
+        # step and CHECKING together; each says its own), never the state at sending time.
         states = [u["state"] for u in updates]
-        assert states == [submitted] * from_submit + ["CANCELLED"] * (len(expected) - from_submit)
+        assert states == written_states(pk)[-len(expected) :], op
+        assert states[0] == "SUBMITTED" and states[-1] == "CANCELLED", states
         assert {(u["applicationId"], u["amountDue"]) for u in updates} == {(app_id, None)}, op
         assert_timely(updates, started)
     client.assert_silent(1.0)  # no duplicates, nothing else
 
-    assert RenewalApplication.objects.get(pk=pk).state == State.CANCELLED
+    assert Application.objects.get(pk=pk).state == State.CANCELLED
 
 
 def test_only_those_who_may_see_an_application_hear_of_it(
@@ -309,7 +315,7 @@ def test_only_those_who_may_see_an_application_hear_of_it(
     assert channel_groups.members(our_group) == 1  # the owner alone
 
     started, before = time.time(), mark(ours.pk)
-    renewal_submit(actor=h["user"], application_id=ours.pk)
+    application_submit(actor=h["user"], application_id=ours.pk)
     expected = written(ours.pk, before)
     got = collect(owner, {"mine": len(expected), "app": len(expected)})
     for updates in got.values():
@@ -319,7 +325,7 @@ def test_only_those_who_may_see_an_application_hear_of_it(
 
     # The other family's own event reaches them (their subscription is live) and not us.
     before = mark(theirs.pk)
-    renewal_cancel(actor=other["user"], application_id=theirs.pk)
+    application_cancel(actor=other["user"], application_id=theirs.pk)
     expected = written(theirs.pk, before)
     theirs_got = collect(intruder, {"mine": len(expected)})["mine"]
     assert shown(theirs_got) == expected
@@ -352,8 +358,8 @@ def test_subscriptions_sharing_a_websocket_each_get_their_own_events_once(
     channel_groups.wait_for_members(sponsor_applications_group(h["sponsor"].pk))
 
     started, first_mark, second_mark = time.time(), mark(first.pk), mark(second.pk)
-    renewal_submit(actor=h["user"], application_id=first.pk)
-    renewal_cancel(actor=h["user"], application_id=second.pk)
+    application_submit(actor=h["user"], application_id=first.pk)
+    application_cancel(actor=h["user"], application_id=second.pk)
     of_first, of_second = written(first.pk, first_mark), written(second.pk, second_mark)
 
     got = collect(
@@ -385,7 +391,7 @@ def test_a_client_that_reconnects_requeries_what_it_missed(
     first.subscribe("app", APPLICATION_UPDATED, {"id": app_id})
     channel_groups.wait_for_members(group)
     before = mark(app.pk)
-    renewal_submit(actor=h["user"], application_id=app.pk)
+    application_submit(actor=h["user"], application_id=app.pk)
     expected = written(app.pk, before)
     seen = collect(first, {"app": len(expected)})["app"]
     assert shown(seen) == expected
@@ -396,7 +402,7 @@ def test_a_client_that_reconnects_requeries_what_it_missed(
     wait_until_empty(channel_groups, group)
     missed_from = mark(app.pk)
     with transaction.atomic():
-        locked = RenewalApplication.objects.select_for_update().get(pk=app.pk)
+        locked = Application.objects.select_for_update().get(pk=app.pk)
         locked.amount_due = Decimal("25.000")
         locked.save(update_fields=["amount_due"])
         application_transition(locked, State.AWAITING_PAYMENT, actor=None)
@@ -417,7 +423,7 @@ def test_a_client_that_reconnects_requeries_what_it_missed(
     assert Decimal(node["amountDue"]) == Decimal("25.000")
     history = [(e["kind"], e["toState"]) for e in node["history"]]
     assert history == [(kind, dst) for kind, _, dst, _ in written(app.pk)]
-    assert [dst for kind, dst in history if kind == "transition"] == [
+    assert [dst for kind, dst in history if kind == "TRANSITION"] == [
         "DRAFT",
         "SUBMITTED",
         "CHECKING",
@@ -428,7 +434,7 @@ def test_a_client_that_reconnects_requeries_what_it_missed(
 
     # From there on it is live again.
     started, before = time.time(), mark(app.pk)
-    renewal_cancel(actor=h["user"], application_id=app.pk)
+    application_cancel(actor=h["user"], application_id=app.pk)
     expected = written(app.pk, before)
     live = collect(second, {"app": len(expected)})["app"]
     assert shown(live) == expected

@@ -22,9 +22,26 @@ from payments.gateway import (
     GatewayResponse,
     GatewayUnavailable,
     InvalidGatewayMessage,
+    Outcome,
     PaymentData,
 )
 from payments.gateways.knet import crypto, protocol
+
+# KNET's words, as outcomes (the facade speaks only these).
+PAYMENT_OUTCOMES = {
+    protocol.Result.CAPTURED: Outcome.APPROVED,
+    protocol.Result.NOT_CAPTURED: Outcome.DECLINED,
+    protocol.Result.CANCELED: Outcome.DECLINED,
+    protocol.Result.HOST_TIMEOUT: Outcome.DECLINED,
+}
+INQUIRY_OUTCOMES = {
+    protocol.InquiryResult.SUCCESS: Outcome.APPROVED,
+    protocol.InquiryResult.FAILURE: Outcome.DECLINED,
+    protocol.InquiryResult.SUSPECTED: Outcome.UNCERTAIN,
+}
+# A refund (tranPipe action 2) answers like a payment; some terminals answer SUCCESS.
+REFUND_OUTCOMES = {**PAYMENT_OUTCOMES, protocol.InquiryResult.SUCCESS: Outcome.APPROVED}
+CURRENCIES = {protocol.CURRENCY_KWD: "KWD"}
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +116,10 @@ class KnetGateway:
     def __init__(self, config: KnetConfig):
         self.config = config
 
+    @classmethod
+    def from_settings(cls) -> KnetGateway:
+        return cls(knet_config())
+
     def available(self) -> bool:
         return circuit.closed(self.config.circuit_reset_seconds)
 
@@ -115,7 +136,7 @@ class KnetGateway:
                 language=data.language,
                 response_url=data.response_url,
                 error_url=data.error_url,
-                udf=data.udf,
+                udf=(data.application_ref, data.payment_ref, data.currency, "", ""),
             )
         )
         return protocol.payment_page_url(
@@ -172,8 +193,11 @@ class KnetGateway:
             raise InvalidGatewayMessage(str(exc), track_id=claimed, fields=fields) from exc
         return GatewayResponse(
             kind=kind,
+            outcome=PAYMENT_OUTCOMES[protocol.Result(result)],
             result=result,
             track_id=track_id,
+            payment_ref=decrypted.get("udf2", ""),
+            currency=_currency(decrypted),
             payment_id=payment_id,
             amount=amount,
             transaction_id=decrypted.get("tranid", ""),
@@ -199,7 +223,7 @@ class KnetGateway:
                 ("udf5", protocol.INQUIRE_BY_TRACK_ID),
             ]
         )
-        return _pipe_response("inquiry", fields)
+        return _pipe_response("inquiry", fields, INQUIRY_OUTCOMES)
 
     def refund(self, *, track_id: str, transaction_id: str, amount: Decimal) -> GatewayResponse:
         fields = self._pipe(
@@ -212,7 +236,7 @@ class KnetGateway:
                 ("trackid", track_id),
             ]
         )
-        return _pipe_response("refund", fields)
+        return _pipe_response("refund", fields, REFUND_OUTCOMES)
 
     def _pipe(self, pairs: list[tuple[str, str]]) -> dict[str, str]:
         c = self.config
@@ -242,10 +266,20 @@ class KnetGateway:
         return fields
 
 
+def _currency(fields: dict[str, str]) -> str:
+    if fields.get("currencycode"):
+        return CURRENCIES.get(fields["currencycode"], fields["currencycode"])
+    return fields.get("udf3", "")
+
+
 def _error_response(kind: str, fields: dict[str, str]) -> GatewayResponse:
+    """An error report in plain text (``Error``/``ErrorText``): anyone could post it, so it
+    can only make us ask KNET."""
     return GatewayResponse(
         kind=kind,
+        outcome=Outcome.ERROR,
         result=protocol.ERROR,
+        authenticated=False,
         track_id=fields.get("trackid", ""),
         payment_id=fields.get("paymentid", ""),
         error_code=fields.get("Error", ""),
@@ -254,11 +288,14 @@ def _error_response(kind: str, fields: dict[str, str]) -> GatewayResponse:
     )
 
 
-def _pipe_response(kind: str, fields: dict[str, str]) -> GatewayResponse:
+def _pipe_response(
+    kind: str, fields: dict[str, str], outcomes: dict[str, Outcome]
+) -> GatewayResponse:
     error = protocol.error_of(fields)
     if error:
         return GatewayResponse(
             kind=kind,
+            outcome=Outcome.ERROR,
             result=protocol.ERROR,
             track_id=fields.get("trackid", ""),
             error_code=error[0],
@@ -269,9 +306,11 @@ def _pipe_response(kind: str, fields: dict[str, str]) -> GatewayResponse:
         amount = protocol.parse_amount(fields.get("amt"))
     except ValueError:
         amount = None
+    result = fields.get("result", "")
     return GatewayResponse(
         kind=kind,
-        result=fields.get("result", ""),
+        outcome=outcomes.get(result, Outcome.UNCERTAIN),
+        result=result,
         track_id=fields.get("trackid", ""),
         payment_id=fields.get("payid", "") or fields.get("paymentid", ""),
         amount=amount,

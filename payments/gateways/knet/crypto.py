@@ -3,7 +3,7 @@ PKCS#5 padding (to AES's 16-byte block, i.e. PKCS#7), hex encoded.
 
 The scheme has no MAC, so a decryptable message proves little on its own: the callback is
 checked field by field against the payment and confirmed by an inquiry before anything is
-marked paid (``payments.services``).
+marked paid (``payments.settle``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,105 @@
+"""Error codes of applications (every kind), with their messages in English and Arabic."""
+
+from __future__ import annotations
+
+import enum
+
+from core.errors import register_messages
+
+
+class ApplicationErrorCode(enum.StrEnum):
+    NOT_FOUND = "not_found"
+    UNKNOWN_PERSON = "unknown_person"
+    NOT_YOUR_DEPENDENT = "not_your_dependent"
+    NO_PERMIT = "no_permit"
+    DURATION_REQUIRED = "duration_required"
+    DURATION_TOO_SHORT = "duration_too_short"
+    DURATION_TOO_LONG = "duration_too_long"
+    PASSPORT_TOO_SHORT = "passport_too_short"
+    ALREADY_IN_OPEN_APPLICATION = "already_in_open_application"
+    NOT_YET_RENEWABLE = "not_yet_renewable"
+    EXPIRED_BEYOND_GRACE = "expired_beyond_grace"
+    SPONSOR_PERMIT_TOO_SHORT = "sponsor_permit_too_short"
+    SALARY_BELOW_THRESHOLD = "salary_below_threshold"
+    EMPTY_APPLICATION = "empty_application"
+    WRONG_STATE = "wrong_state"
+    UNKNOWN_DOCUMENT_KIND = "unknown_document_kind"
+    INVALID_TEXT = "invalid_text"
+    DOCUMENT_MISSING = "document_missing"
+
+
+register_messages(
+    ApplicationErrorCode,
+    {
+        ApplicationErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
+        ApplicationErrorCode.INVALID_TEXT: (
+            "Write this in at most 200 characters of plain text (no control characters).",
+            "يرجى كتابة نص عادي لا يتجاوز 200 حرف (دون رموز تحكم).",
+        ),
+        ApplicationErrorCode.UNKNOWN_DOCUMENT_KIND: (
+            "No such kind of document.",
+            "نوع المستند غير معروف.",
+        ),
+        ApplicationErrorCode.DOCUMENT_MISSING: (
+            "A requested document ({kind}) has not been uploaded yet.",
+            "لم يتم رفع المستند المطلوب ({kind}) بعد.",
+        ),
+        ApplicationErrorCode.UNKNOWN_PERSON: (
+            "This person is not in the application.",
+            "هذا الشخص غير مدرج في الطلب.",
+        ),
+        ApplicationErrorCode.NOT_YOUR_DEPENDENT: (
+            "No such person is sponsored by you.",
+            "لا يوجد شخص بهذه البيانات على كفالتك.",
+        ),
+        ApplicationErrorCode.NO_PERMIT: (
+            "This person has no residency under this sponsor to renew.",
+            "لا توجد إقامة لهذا الشخص على هذا الكفيل لتجديدها.",
+        ),
+        ApplicationErrorCode.DURATION_REQUIRED: (
+            "Choose a renewal duration for every person.",
+            "يرجى اختيار مدة التجديد لكل شخص.",
+        ),
+        ApplicationErrorCode.DURATION_TOO_SHORT: (
+            "A renewal lasts at least one month.",
+            "لا تقل مدة التجديد عن شهر واحد.",
+        ),
+        ApplicationErrorCode.DURATION_TOO_LONG: (
+            "Article {article} allows at most {max_months} months.",
+            "تسمح المادة {article} بمدة أقصاها {max_months} شهراً.",
+        ),
+        ApplicationErrorCode.PASSPORT_TOO_SHORT: (
+            "The passport expires on {passport_expiry}, before the new residency would "
+            "({new_expiry}).",
+            "ينتهي جواز السفر في {passport_expiry} قبل انتهاء الإقامة الجديدة ({new_expiry}).",
+        ),
+        ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION: (
+            "This person is already in an open renewal application.",
+            "هذا الشخص مدرج بالفعل في طلب تجديد قائم.",
+        ),
+        ApplicationErrorCode.NOT_YET_RENEWABLE: (
+            "Renewal opens {window_months} months before expiry, on {opens_on}.",
+            "يبدأ التجديد قبل انتهاء الإقامة بـ {window_months} أشهر، في {opens_on}.",
+        ),
+        ApplicationErrorCode.EXPIRED_BEYOND_GRACE: (
+            "The residency expired more than {grace_days} days ago: renew it at a service centre.",
+            "انتهت الإقامة منذ أكثر من {grace_days} يوماً: يرجى مراجعة مركز الخدمة.",
+        ),
+        ApplicationErrorCode.SPONSOR_PERMIT_TOO_SHORT: (
+            "The sponsor's own residency ends on {sponsor_expiry}, before the requested period.",
+            "تنتهي إقامة الكفيل في {sponsor_expiry} قبل نهاية المدة المطلوبة.",
+        ),
+        ApplicationErrorCode.SALARY_BELOW_THRESHOLD: (
+            "Family join needs a monthly salary of at least KD {threshold}.",
+            "يشترط لالتحاق العائلة راتب شهري لا يقل عن {threshold} د.ك.",
+        ),
+        ApplicationErrorCode.EMPTY_APPLICATION: (
+            "Add at least one person to the application.",
+            "يرجى إضافة شخص واحد على الأقل إلى الطلب.",
+        ),
+        ApplicationErrorCode.WRONG_STATE: (
+            "The application is {state}: this cannot be done now.",
+            "الطلب في حالة {state}: لا يمكن تنفيذ هذا الإجراء الآن.",
+        ),
+    },
+)

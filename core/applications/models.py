@@ -1,0 +1,182 @@
+"""Applications of every kind, their items (one per person), agency checks, history and the
+documents asked for. What a kind adds (its rules, checks, fees, what issuing does) is in
+``core.applications.kinds``; the rows here are the same for all."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.applications.states import State
+from core.events import ApplicationEventKind
+from core.models import Person, ResidencyPermit, Sponsor
+
+
+class Application(models.Model):
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="applications")
+    kind = models.CharField(
+        max_length=24, help_text="Which service: a kind in core.applications.kinds."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    amount_due = models.DecimalField(
+        "amount due (KWD)",
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="The total of its current quote, once it awaits payment.",
+    )
+    payment_round = models.PositiveIntegerField(
+        default=0,
+        help_text="How many times it has started awaiting payment: a quote is for one round.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["sponsor", "state"], name="application_sponsor_state")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} application {self.pk} ({self.state})"
+
+
+class ApplicationItem(models.Model):
+    """One person in an application, with the duration chosen for them; ``permit`` is the
+    residency the application is about, when it is about one."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="items")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="application_items")
+    permit = models.ForeignKey(
+        ResidencyPermit,
+        on_delete=models.PROTECT,
+        related_name="application_items",
+        null=True,
+        blank=True,
+    )
+    months = models.PositiveSmallIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
+    # Kept while the item is in an open application: the database itself refuses a person in
+    # two open applications, whatever races the services lose.
+    open_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["open_person"], name="one_open_application_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} × {self.months} months"
+
+
+class AgencyName(models.TextChoices):
+    HEALTH = "health", "Ministry of Health insurance"
+    FINES = "fines", "Traffic and residency fines"
+    COURTS = "courts", "Courts"
+    MANPOWER = "manpower", "Manpower Authority work permit"
+
+
+class CheckStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    RETRYING = "retrying", "Waiting to retry"
+    CLEAR = "clear", "Clear"
+    REVIEW = "review", "Needs review"
+    BLOCKED = "blocked", "Blocked"
+
+
+FINISHED_CHECKS = frozenset({CheckStatus.CLEAR, CheckStatus.REVIEW, CheckStatus.BLOCKED})
+
+
+class AgencyCheck(models.Model):
+    """One agency's check of one item: the facts it found and what they mean. The row is also
+    the durable work item: a worker leases it; a lease that runs out (the worker died) makes
+    it claimable again (``core.leases``)."""
+
+    item = models.ForeignKey(ApplicationItem, on_delete=models.CASCADE, related_name="checks")
+    agency = models.CharField(max_length=12, choices=AgencyName.choices)
+    status = models.CharField(
+        max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    detail_en = models.CharField(max_length=500, blank=True)
+    detail_ar = models.CharField(max_length=500, blank=True)
+    amount = models.DecimalField(
+        "owed to the agency (KWD)",
+        max_digits=10,
+        decimal_places=3,
+        default=0,
+        help_text="What the agency says is owed to it (unpaid fines); never a price of ours.",
+    )
+    facts = models.JSONField(default=dict, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "agency"], name="one_check_per_agency")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="check_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} check of item {self.item_id}: {self.status}"
+
+
+class ApplicationEvent(models.Model):
+    """Append-only history: every transition, check result, review and document step, with
+    the state it describes, the amount due then, the actor and the time."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    kind = models.CharField(
+        max_length=20, choices=[(k.value, k.name) for k in ApplicationEventKind]
+    )
+    state = models.CharField(max_length=24, blank=True)
+    amount_due = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["application", "at"], name="event_application_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_state}→{self.to_state} at {self.at:%H:%M:%S}"
+
+
+class DocumentRequest(models.Model):
+    """A document asked of the applicant — by an officer, or by the rules when the archive
+    lacks one — that must be uploaded (after the request) before the application goes on."""
+
+    item = models.ForeignKey(
+        ApplicationItem, on_delete=models.CASCADE, related_name="document_requests"
+    )
+    kind = models.CharField(max_length=24)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of person {self.owner_id} for item {self.item_id}"

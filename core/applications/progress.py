@@ -1,0 +1,69 @@
+"""What happens when an application's checks settle or its documents arrive: the one place.
+
+Blocked people leave the application (rejected); when nobody is left it is rejected. When
+every check of the people left has cleared and the documents are all there, it starts a new
+round of awaiting payment: the payment stage prices it and keeps the quote (``payments``
+implements the stage: pricing is payments' to answer, and the domain never imports it), then
+the application moves on with its amount due. Otherwise it waits for the documents it lacks.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+
+from core.applications.documents import documents_required, request_missing, wait_for_documents
+from core.applications.machine import application_transition
+from core.applications.models import Application, CheckStatus
+from core.applications.states import CHECKING_STATES, GONE_ITEM_STATES, State
+
+
+class PaymentStage(Protocol):
+    def quote(self, application: Application) -> Decimal | None:
+        """Price the application for its current ``payment_round``, keep the quote and
+        answer its total (None when it cannot be priced yet). Called with the application's
+        row locked, inside the transaction that moves it to awaiting payment."""
+
+
+_stage: list[PaymentStage] = []
+
+
+def use_payment_stage(stage: PaymentStage) -> None:
+    """Install the payment stage (``payments``' app config does, at start)."""
+    _stage[:] = [stage]
+
+
+def payment_stage() -> PaymentStage:
+    if not _stage:
+        raise ImproperlyConfigured("no payment stage installed: is 'payments' in INSTALLED_APPS?")
+    return _stage[0]
+
+
+def application_progress(application_id: int) -> Application:
+    """Call inside a transaction, after a check finished or documents were provided."""
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if application.state not in CHECKING_STATES:
+        return application
+    live = list(application.items.exclude(state__in=GONE_ITEM_STATES).prefetch_related("checks"))
+    for item in live:
+        if any(c.status == CheckStatus.BLOCKED for c in item.checks.all()):
+            item.state = State.REJECTED
+            item.open_person = None
+            item.save(update_fields=["state", "open_person"])
+    remaining = [item for item in live if item.state != State.REJECTED]
+    if not remaining:
+        return application_transition(
+            application, State.REJECTED, actor=None, reason="every person was blocked by a check"
+        )
+    statuses = [check.status for item in remaining for check in item.checks.all()]
+    if application.state != State.CHECKING or any(s != CheckStatus.CLEAR for s in statuses):
+        return application
+    if documents_required() and not request_missing(application):
+        wait_for_documents(application, actor=None, reason="documents missing")
+        return application
+    application.payment_round += 1
+    application.amount_due = payment_stage().quote(application)
+    application.save(update_fields=["payment_round", "amount_due", "updated_at"])
+    return application_transition(application, State.AWAITING_PAYMENT, actor=None)

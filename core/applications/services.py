@@ -1,0 +1,226 @@
+"""Writes on applications of any kind: create with people, add people, choose durations, submit,
+cancel, and the applicant's and officers' document steps.
+
+Each is one transaction on the application's locked row; every state change goes through
+``machine.application_transition``, is recorded in the history and announced after commit.
+What people a kind accepts, and what stops them, is the kind's (``kinds``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core import access
+from core.applications import checks
+from core.applications.documents import (
+    attach_and_report,
+    attach_documents,
+    open_requests,
+    wait_for_documents,
+)
+from core.applications.errors import ApplicationErrorCode
+from core.applications.history import actor_or_none, record_event
+from core.applications.kinds import KINDS, PersonChoice, kind_of
+from core.applications.machine import application_transition
+from core.applications.models import AgencyCheck, Application, DocumentRequest
+from core.applications.progress import application_progress
+from core.applications.selectors import visible_applications
+from core.applications.states import EDITABLE_STATES, State
+from core.documents.kinds import DocumentKind
+from core.errors import DomainError, DomainErrors
+from core.events import ApplicationEventKind
+from core.models import Sponsor
+from core.names import free_text
+
+
+def locked_application(actor: Any, application_id: int | None) -> Application:
+    """The application, locked, if the actor may act on it; NOT_FOUND as for a missing one."""
+    application = (
+        visible_applications(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise DomainError(ApplicationErrorCode.NOT_FOUND, "applicationId")
+    return application
+
+
+def _editable(actor: Any, application_id: int | None) -> Application:
+    application = locked_application(actor, application_id)
+    if application.state not in EDITABLE_STATES:
+        raise DomainError(ApplicationErrorCode.WRONG_STATE, None, {"state": application.state})
+    return application
+
+
+def _sponsors_of(actor: Any):
+    if access.is_back_office(actor):
+        return Sponsor.objects.all()
+    return access.represented_sponsors(actor)
+
+
+def _add_items(application: Application, people: Iterable[PersonChoice]) -> None:
+    """Every person the kind accepts, or every reason why not, all at once."""
+    kind = kind_of(application)
+    today = timezone.localdate()
+    items, errors = [], []
+    for index, choice in enumerate(people):
+        try:
+            items.append(kind.new_item(application, choice, field=f"people.{index}", today=today))
+        except DomainError as exc:
+            errors.append(exc)
+        except DomainErrors as exc:
+            errors += exc.errors
+    if errors:
+        raise DomainErrors(errors)
+    try:
+        with transaction.atomic():
+            for item in items:
+                item.save()
+    except IntegrityError as exc:  # lost a race for a person to another application
+        raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
+
+
+@transaction.atomic
+def application_create(
+    *, actor: Any, kind: str, sponsor_id: int | None, people: list[PersonChoice]
+) -> Application:
+    sponsor = _sponsors_of(actor).filter(pk=sponsor_id).first()
+    if sponsor is None:
+        raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
+    if not people:
+        raise DomainError(ApplicationErrorCode.EMPTY_APPLICATION, "people")
+    application = Application.objects.create(
+        sponsor=sponsor, kind=KINDS[kind].name, created_by=actor_or_none(actor)
+    )
+    _add_items(application, people)
+    record_event(
+        application,
+        actor=actor,
+        kind=ApplicationEventKind.TRANSITION,
+        to_state=State.DRAFT,
+        detail={},
+    )
+    return application
+
+
+@transaction.atomic
+def application_add_people(
+    *, actor: Any, application_id: int | None, people: list[PersonChoice]
+) -> Application:
+    application = _editable(actor, application_id)
+    _add_items(application, people)
+    return application
+
+
+@transaction.atomic
+def application_choose_duration(
+    *, actor: Any, application_id: int | None, person_id: int | None, months: int
+) -> Application:
+    application = _editable(actor, application_id)
+    item = application.items.select_related("permit__holder").filter(person_id=person_id).first()
+    if item is None:
+        raise DomainError(ApplicationErrorCode.UNKNOWN_PERSON, "personId")
+    problems = kind_of(application).item_problems(item, months=months, today=timezone.localdate())
+    if problems:
+        raise DomainErrors(problems)
+    item.months = months
+    item.save(update_fields=["months"])
+    return application
+
+
+@transaction.atomic
+def application_submit(*, actor: Any, application_id: int | None) -> Application:
+    """Validate every item again, then create one check per item per agency and start them."""
+    application = _editable(actor, application_id)
+    kind = kind_of(application)
+    items = list(application.items.select_related("permit__holder", "application__sponsor"))
+    if not items:
+        raise DomainError(ApplicationErrorCode.EMPTY_APPLICATION, "people")
+    today = timezone.localdate()
+    errors: list[DomainError] = []
+    for item in items:
+        if item.months is None:
+            field = f"item.{item.person_id}"
+            errors.append(DomainError(ApplicationErrorCode.DURATION_REQUIRED, field))
+            continue
+        errors += kind.item_problems(item, months=item.months, today=today)
+    if errors:
+        raise DomainErrors(errors)
+    application_transition(application, State.SUBMITTED, actor=actor)
+    attach_and_report(application, actor=actor)
+    created = AgencyCheck.objects.bulk_create(
+        AgencyCheck(item=item, agency=agency) for item in items for agency in kind.agencies(item)
+    )
+    application_transition(application, State.CHECKING, actor=actor)
+    checks.schedule([check.pk for check in created])
+    return application
+
+
+@transaction.atomic
+def application_cancel(*, actor: Any, application_id: int | None) -> Application:
+    application = locked_application(actor, application_id)
+    return application_transition(application, State.CANCELLED, actor=actor)
+
+
+@transaction.atomic
+def application_request_document(
+    *, actor: Any, application_id: int | None, person_id: int | None, kind: str, reason: str
+) -> Application:
+    """An officer asks for a new document; the application waits for it."""
+    if not access.is_back_office(actor):
+        raise DomainError(ApplicationErrorCode.NOT_FOUND, "applicationId")
+    application = locked_application(actor, application_id)
+    if kind not in DocumentKind.values:
+        raise DomainError(ApplicationErrorCode.UNKNOWN_DOCUMENT_KIND, "kind")
+    reason = free_text(reason, 200)
+    if reason is None:
+        raise DomainError(ApplicationErrorCode.INVALID_TEXT, "reason")
+    item = application.items.filter(person_id=person_id).first()
+    if item is None:
+        raise DomainError(ApplicationErrorCode.UNKNOWN_PERSON, "personId")
+    if application.state not in (
+        State.CHECKING,
+        State.WAITING_FOR_DOCUMENTS,
+        State.AWAITING_PAYMENT,
+    ):
+        raise DomainError(ApplicationErrorCode.WRONG_STATE, None, {"state": application.state})
+    DocumentRequest.objects.create(
+        item=item, kind=kind, owner_id=person_id, reason=reason, requested_by=actor
+    )
+    if application.state != State.WAITING_FOR_DOCUMENTS:
+        wait_for_documents(application, actor=actor, reason=reason)
+        return application
+    missing = [{"person_id": person_id, "kind": kind, "reason": reason}]
+    record_event(
+        application, actor=actor, kind=ApplicationEventKind.DOCUMENTS, detail={"missing": missing}
+    )
+    return application
+
+
+@transaction.atomic
+def application_documents_provided(*, actor: Any, application_id: int | None) -> Application:
+    """The applicant has uploaded what was asked: check, and go back to checking."""
+    application = locked_application(actor, application_id)
+    if application.state != State.WAITING_FOR_DOCUMENTS:
+        raise DomainError(ApplicationErrorCode.WRONG_STATE, None, {"state": application.state})
+    attach_documents(application)
+    still_open = list(open_requests(application))
+    if still_open:
+        raise DomainErrors(
+            DomainError(
+                ApplicationErrorCode.DOCUMENT_MISSING,
+                f"people.{r.owner_id}.{r.kind}",
+                {"kind": r.kind},
+            )
+            for r in still_open
+        )
+    DocumentRequest.objects.filter(item__application=application, fulfilled_at__isnull=True).update(
+        fulfilled_at=timezone.now()
+    )
+    application_transition(application, State.CHECKING, actor=actor, reason="documents provided")
+    return application_progress(application.pk)

@@ -1,0 +1,240 @@
+"""Application mutations: thin calls into ``core.applications.services`` with typed payload
+errors. What applies to every kind takes any application; only creating one (and editing its
+people while it is a draft) is per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+import strawberry_django
+from strawberry import relay
+from strawberry.types import Info
+
+from core.applications import review, services
+from core.applications.errors import ApplicationErrorCode
+from core.applications.kinds import PersonChoice
+from core.applications.kinds.renewal import KIND as RENEWAL
+from schema.applications.types import APPLICATION_TYPE_NAMES, Application, RenewalApplication
+from schema.documents.types import DocumentKindEnum
+from schema.errors import Error, pk_of, run_domain
+
+ApplicationErrorCodeEnum = strawberry.enum(ApplicationErrorCode, name="ApplicationErrorCode")
+RENEWAL_DEPRECATION = "Use the mutation of the same name for any application: {name}."
+
+
+@strawberry.type
+class ApplicationError(Error):
+    code: ApplicationErrorCodeEnum
+
+
+@strawberry.input
+class RenewalPersonInput:
+    person_id: relay.GlobalID
+    months: int | None = strawberry.field(
+        default=None, description="The renewal duration; may be chosen later."
+    )
+
+
+@strawberry.type
+class ApplicationPayload:
+    application: Application | None = None
+    errors: list[ApplicationError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RenewalPayload:
+    application: RenewalApplication | None = None
+    errors: list[ApplicationError] = strawberry.field(default_factory=list)
+
+
+def application_pk(global_id: relay.GlobalID) -> int | None:
+    """The primary key of an application of any kind; None for anything else."""
+    if getattr(global_id, "type_name", None) not in APPLICATION_TYPE_NAMES:
+        return None
+    return pk_of(global_id, global_id.type_name)
+
+
+def _choices(people: list[RenewalPersonInput]) -> list[PersonChoice]:
+    return [PersonChoice(pk_of(p.person_id, "Person"), p.months) for p in people]
+
+
+def _call(
+    info: Info, payload: type, service: Callable[..., Any], **arguments: Any
+) -> ApplicationPayload | RenewalPayload:
+    """Call a service as the signed-in user; its failures become payload errors."""
+    application, errors = run_domain(
+        info, ApplicationError, lambda: service(actor=info.context.user, **arguments)
+    )
+    return payload(application=application, errors=errors)
+
+
+@strawberry.type
+class ApplicationMutation:
+    # -- per kind: a renewal of dependents ----------------------------------------------------
+
+    @strawberry_django.mutation(description="Start a renewal for people you sponsor.")
+    def create_renewal(
+        self, info: Info, sponsor_id: relay.GlobalID, people: list[RenewalPersonInput]
+    ) -> RenewalPayload:
+        return _call(
+            info,
+            RenewalPayload,
+            services.application_create,
+            kind=RENEWAL.name,
+            sponsor_id=pk_of(sponsor_id, "Sponsor"),
+            people=_choices(people),
+        )
+
+    @strawberry_django.mutation(description="Add people to a draft renewal.")
+    def add_renewal_people(
+        self, info: Info, application_id: relay.GlobalID, people: list[RenewalPersonInput]
+    ) -> RenewalPayload:
+        return _call(
+            info,
+            RenewalPayload,
+            services.application_add_people,
+            application_id=application_pk(application_id),
+            people=_choices(people),
+        )
+
+    @strawberry_django.mutation(description="Choose how many months to renew a person for.")
+    def choose_renewal_duration(
+        self, info: Info, application_id: relay.GlobalID, person_id: relay.GlobalID, months: int
+    ) -> RenewalPayload:
+        return _call(
+            info,
+            RenewalPayload,
+            services.application_choose_duration,
+            application_id=application_pk(application_id),
+            person_id=pk_of(person_id, "Person"),
+            months=months,
+        )
+
+    # -- any application ----------------------------------------------------------------------
+
+    @strawberry_django.mutation(description="Submit: the agency checks start in the background.")
+    def submit_application(self, info: Info, application_id: relay.GlobalID) -> ApplicationPayload:
+        return _call(
+            info,
+            ApplicationPayload,
+            services.application_submit,
+            application_id=application_pk(application_id),
+        )
+
+    @strawberry_django.mutation(description="Cancel an application that is not yet paid.")
+    def cancel_application(self, info: Info, application_id: relay.GlobalID) -> ApplicationPayload:
+        return _call(
+            info,
+            ApplicationPayload,
+            services.application_cancel,
+            application_id=application_pk(application_id),
+        )
+
+    @strawberry_django.mutation(
+        description="The requested documents are uploaded: the application goes on."
+    )
+    def application_documents_provided(
+        self, info: Info, application_id: relay.GlobalID
+    ) -> ApplicationPayload:
+        return _call(
+            info,
+            ApplicationPayload,
+            services.application_documents_provided,
+            application_id=application_pk(application_id),
+        )
+
+    @strawberry_django.mutation(
+        description="Back office: ask for a new document; the application waits for it."
+    )
+    def request_application_document(
+        self,
+        info: Info,
+        application_id: relay.GlobalID,
+        person_id: relay.GlobalID,
+        kind: DocumentKindEnum,
+        reason: str,
+    ) -> ApplicationPayload:
+        return _call(
+            info,
+            ApplicationPayload,
+            services.application_request_document,
+            application_id=application_pk(application_id),
+            person_id=pk_of(person_id, "Person"),
+            kind=kind.value,
+            reason=reason,
+        )
+
+    @strawberry_django.mutation(
+        description="Back office: clear a check sent to review, or block the person."
+    )
+    def decide_check_review(
+        self, info: Info, check_id: relay.GlobalID, clear: bool, note: str = ""
+    ) -> ApplicationPayload:
+        return _call(
+            info,
+            ApplicationPayload,
+            review.check_review_decide,
+            check_id=pk_of(check_id, "AgencyCheck"),
+            clear=clear,
+            note=note,
+        )
+
+    # -- the renewal-only names they had before (docs/schema-changelog.md) ---------------------
+
+    @strawberry_django.mutation(
+        deprecation_reason=RENEWAL_DEPRECATION.format(name="submitApplication")
+    )
+    def submit_renewal(self, info: Info, application_id: relay.GlobalID) -> RenewalPayload:
+        return _call(
+            info,
+            RenewalPayload,
+            services.application_submit,
+            application_id=application_pk(application_id),
+        )
+
+    @strawberry_django.mutation(
+        deprecation_reason=RENEWAL_DEPRECATION.format(name="cancelApplication")
+    )
+    def cancel_renewal(self, info: Info, application_id: relay.GlobalID) -> RenewalPayload:
+        return _call(
+            info,
+            RenewalPayload,
+            services.application_cancel,
+            application_id=application_pk(application_id),
+        )
+
+    @strawberry_django.mutation(
+        deprecation_reason=RENEWAL_DEPRECATION.format(name="applicationDocumentsProvided")
+    )
+    def renewal_documents_provided(
+        self, info: Info, application_id: relay.GlobalID
+    ) -> RenewalPayload:
+        return _call(
+            info,
+            RenewalPayload,
+            services.application_documents_provided,
+            application_id=application_pk(application_id),
+        )
+
+    @strawberry_django.mutation(
+        deprecation_reason=RENEWAL_DEPRECATION.format(name="requestApplicationDocument")
+    )
+    def request_renewal_document(
+        self,
+        info: Info,
+        application_id: relay.GlobalID,
+        person_id: relay.GlobalID,
+        kind: DocumentKindEnum,
+        reason: str,
+    ) -> RenewalPayload:
+        return _call(
+            info,
+            RenewalPayload,
+            services.application_request_document,
+            application_id=application_pk(application_id),
+            person_id=pk_of(person_id, "Person"),
+            kind=kind.value,
+            reason=reason,
+        )

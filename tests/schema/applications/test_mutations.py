@@ -1,0 +1,98 @@
+"""The renewal mutations and queries over HTTP: payload errors and who may see what."""
+
+from __future__ import annotations
+
+import pytest
+from strawberry.relay import to_base64
+
+from core.applications.models import Application
+
+pytestmark = pytest.mark.django_db
+
+CREATE = """mutation($sponsor: ID!, $people: [RenewalPersonInput!]!) {
+  createRenewal(sponsorId: $sponsor, people: $people) {
+    application { id reference state items { months state person { nameEn } } }
+    errors { field code message messageAr }
+  }
+}"""
+SUBMIT = """mutation($id: ID!) { submitRenewal(applicationId: $id) {
+  application { state history { kind toState } items { checks { agency status } } }
+  errors { code } } }"""
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+def people(*pairs):
+    return [{"personId": to_base64("Person", p.pk), "months": m} for p, m in pairs]
+
+
+def test_create_and_submit(gql, household):
+    h = household
+    gql.login(h["user"])
+    created = gql(
+        CREATE,
+        {
+            "sponsor": to_base64("Sponsor", h["sponsor"].pk),
+            "people": people((h["wife"], 12), (h["maid"], 12)),
+        },
+    )["data"]["createRenewal"]
+    assert created["errors"] == []
+    assert created["application"]["state"] == "DRAFT"
+    assert [i["person"]["nameEn"] for i in created["application"]["items"]] == [
+        "Mona Hassan",
+        "Ana Reyes",
+    ]
+    submitted = gql(SUBMIT, {"id": created["application"]["id"]})["data"]["submitRenewal"]
+    assert submitted["errors"] == []
+    assert submitted["application"]["state"] == "CHECKING"
+    history = submitted["application"]["history"]
+    assert [e["toState"] for e in history if e["kind"] == "TRANSITION"] == [
+        "DRAFT",
+        "SUBMITTED",
+        "CHECKING",
+    ]
+    assert [e["kind"] for e in history].count("DOCUMENTS") == 1  # attached and reported
+    checks = submitted["application"]["items"][0]["checks"]
+    assert sorted(c["agency"] for c in checks) == ["COURTS", "FINES", "HEALTH"]
+    mine = gql("{ myApplications(filters: {state: [CHECKING]}) { totalCount } }")
+    assert mine["data"]["myApplications"]["totalCount"] == 1
+
+
+def test_bad_input_is_typed_and_bilingual(gql, household, other_family):
+    h = household
+    gql.login(h["user"])
+    result = gql(
+        CREATE,
+        {
+            "sponsor": to_base64("Sponsor", h["sponsor"].pk),
+            "people": people((h["maid"], 36), (other_family["wife"], 12)),
+        },
+    )["data"]["createRenewal"]
+    assert result["application"] is None
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [
+        ("people.0.months", "DURATION_TOO_LONG"),
+        ("people.1", "NOT_YOUR_DEPENDENT"),
+    ]
+    assert all(e["messageAr"] for e in result["errors"])
+    assert not Application.objects.exists()
+
+
+def test_another_sponsor_sees_and_touches_nothing(gql, household, other_family):
+    h = household
+    gql.login(h["user"])
+    created = gql(
+        CREATE,
+        {
+            "sponsor": to_base64("Sponsor", h["sponsor"].pk),
+            "people": people((h["wife"], 12)),
+        },
+    )["data"]["createRenewal"]["application"]
+    app = Application.objects.get()
+    item = app.items.get()
+    gql.login(other_family["user"])
+    assert gql(NODE, {"id": created["id"]})["data"]["node"] is None
+    assert gql(NODE, {"id": to_base64("RenewalItem", item.pk)})["data"]["node"] is None
+    assert gql("{ myApplications { totalCount } }")["data"]["myApplications"]["totalCount"] == 0
+    result = gql(SUBMIT, {"id": created["id"]})["data"]["submitRenewal"]
+    assert result == {"application": None, "errors": [{"code": "NOT_FOUND"}]}
+    app.refresh_from_db()
+    assert app.state == "draft"
