@@ -65,7 +65,7 @@ def instant_agencies(settings):
 @pytest.fixture(autouse=True)
 def documents_optional(settings):
     """Most tests are about other rules, so documents are not required before payment unless
-    a test says so (tests/renewals/test_renewal_documents.py); tests/runner.py sets the same
+    a test says so (tests/core/applications/test_documents.py); tests/settings.py sets the same
     for the daphne and worker processes the tests start."""
     settings.RENEWAL_RULES = {**settings.RENEWAL_RULES, "REQUIRE_DOCUMENTS": False}
 

@@ -6,7 +6,7 @@ need several processes are then skipped, loudly). With ``IQAMA_REQUIRE_SERVICES=
 missing service is a failure, not a fallback. A run that collects no test fails.
 
 The GraphQL tests then run a second time with ``GRAPHQL_FASTPATH=0``, so the schema is tested
-on the libraries' own code too (``schema/fastpath``): ``tests/graphql``, or the part of it the
+on the libraries' own code too (``schema/fastpath``): ``tests/schema``, or the part of it the
 arguments name. The runner fails when either run fails.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tests.support.postgres import drop_database
 
-GRAPHQL_TESTS = Path("tests/graphql")
+GRAPHQL_TESTS = Path("tests/schema")
 
 
 def _answers(host: str, port: int) -> bool:

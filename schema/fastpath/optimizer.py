@@ -10,7 +10,7 @@ permits, a sizeable share of the optimizer's planning (``bench/read_bench.py``).
 
 The fix decides "prefetch" first and, when it applies, goes straight to the prefetch plan, the
 same call strawberry-django then makes. A foreign key that can be joined takes the library's
-own path. ``tests/graphql/test_read_path.py`` checks that each type's visibility is applied
+own path. ``tests/schema/test_read_path.py`` checks that each type's visibility is applied
 once per request.
 """
 

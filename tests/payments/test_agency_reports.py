@@ -15,7 +15,7 @@ from core.agencies.simulator import find_civil_id, profile_for
 from core.applications.states import State
 from payments.models import AgencyReport, Payment, PaymentStatus, ReportStatus
 from payments.reconcile import payments_reconcile
-from tests.agencies.conftest import subject
+from tests.core.agencies.conftest import subject
 from tests.payments.conftest import START, app_id, awaiting_payment
 
 ADULT = dt.date(1984, 6, 12)

@@ -63,7 +63,7 @@ CREATE = """mutation($sponsor: ID!, $people: [RenewalPersonInput!]!) {
   createRenewal(sponsorId: $sponsor, people: $people) {
     application { id state } errors { field code } } }"""
 SUBMIT = """mutation($id: ID!) {
-  submitRenewal(applicationId: $id) { application { id state } errors { field code } } }"""
+  submitApplication(applicationId: $id) { application { id state } errors { field code } } }"""
 CANCEL = """mutation($id: ID!) {
   cancelRenewal(applicationId: $id) { application { id state } errors { field code } } }"""
 NODE = """query($id: ID!) {

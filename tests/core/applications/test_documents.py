@@ -17,7 +17,7 @@ from core.applications.states import State
 from core.documents.services import document_upload
 from core.errors import DomainErrors
 from tests import factories
-from tests.documents import samples
+from tests.support import documents as samples
 from tests.support.applications import give_profile, run_all, submit
 
 pytestmark = pytest.mark.django_db

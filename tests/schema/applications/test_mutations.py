@@ -1,4 +1,5 @@
-"""The renewal mutations and queries over HTTP: payload errors and who may see what."""
+"""Application mutations and queries over HTTP: a renewal created per kind, then submitted,
+cancelled and listed as any application; payload errors and who may see what."""
 
 from __future__ import annotations
 
@@ -15,9 +16,12 @@ CREATE = """mutation($sponsor: ID!, $people: [RenewalPersonInput!]!) {
     errors { field code message messageAr }
   }
 }"""
-SUBMIT = """mutation($id: ID!) { submitRenewal(applicationId: $id) {
-  application { state history { kind toState } items { checks { agency status } } }
+SUBMIT = """mutation($id: ID!) { submitApplication(applicationId: $id) {
+  application { state kind history { kind toState }
+    ... on RenewalApplication { items { checks { agency status } } } }
   errors { code } } }"""
+MINE = """{ myApplications(first: 10) { totalCount edges { node { __typename id kind state
+  reference ... on RenewalApplication { items { person { nameEn } } } } } } }"""
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 
 
@@ -41,9 +45,10 @@ def test_create_and_submit(gql, household):
         "Mona Hassan",
         "Ana Reyes",
     ]
-    submitted = gql(SUBMIT, {"id": created["application"]["id"]})["data"]["submitRenewal"]
+    submitted = gql(SUBMIT, {"id": created["application"]["id"]})["data"]["submitApplication"]
     assert submitted["errors"] == []
     assert submitted["application"]["state"] == "CHECKING"
+    assert submitted["application"]["kind"] == "RENEWAL"
     history = submitted["application"]["history"]
     assert [e["toState"] for e in history if e["kind"] == "TRANSITION"] == [
         "DRAFT",
@@ -55,6 +60,11 @@ def test_create_and_submit(gql, household):
     assert sorted(c["agency"] for c in checks) == ["COURTS", "FINES", "HEALTH"]
     mine = gql("{ myApplications(filters: {state: [CHECKING]}) { totalCount } }")
     assert mine["data"]["myApplications"]["totalCount"] == 1
+    [edge] = gql(MINE)["data"]["myApplications"]["edges"]
+    assert edge["node"]["__typename"] == "RenewalApplication"
+    assert edge["node"]["id"] == created["application"]["id"]
+    assert edge["node"]["reference"] == created["application"]["reference"]
+    assert len(edge["node"]["items"]) == 2
 
 
 def test_bad_input_is_typed_and_bilingual(gql, household, other_family):
@@ -92,7 +102,39 @@ def test_another_sponsor_sees_and_touches_nothing(gql, household, other_family):
     assert gql(NODE, {"id": created["id"]})["data"]["node"] is None
     assert gql(NODE, {"id": to_base64("RenewalItem", item.pk)})["data"]["node"] is None
     assert gql("{ myApplications { totalCount } }")["data"]["myApplications"]["totalCount"] == 0
-    result = gql(SUBMIT, {"id": created["id"]})["data"]["submitRenewal"]
+    result = gql(SUBMIT, {"id": created["id"]})["data"]["submitApplication"]
     assert result == {"application": None, "errors": [{"code": "NOT_FOUND"}]}
     app.refresh_from_db()
     assert app.state == "draft"
+
+
+def test_the_renewal_names_of_before_still_work_and_say_they_are_deprecated(gql, household):
+    h = household
+    gql.login(h["user"])
+    created = gql(
+        CREATE,
+        {"sponsor": to_base64("Sponsor", h["sponsor"].pk), "people": people((h["wife"], 12))},
+    )["data"]["createRenewal"]["application"]
+    old = """mutation($id: ID!) { submitRenewal(applicationId: $id) {
+      application { state items { months } } errors { code } } }"""
+    assert gql(old, {"id": created["id"]})["data"]["submitRenewal"] == {
+        "application": {"state": "CHECKING", "items": [{"months": 12}]},
+        "errors": [],
+    }
+    cancel = """mutation($id: ID!) { cancelRenewal(applicationId: $id) {
+      application { state } errors { code } } }"""
+    assert gql(cancel, {"id": created["id"]})["data"]["cancelRenewal"]["application"] == {
+        "state": "CANCELLED"
+    }
+    from schema.schema import schema
+
+    mutation = schema._schema.mutation_type.fields
+    for name in ("submitRenewal", "cancelRenewal", "renewalDocumentsProvided"):
+        assert mutation[name].deprecation_reason, name
+
+
+def test_an_application_id_of_another_type_is_not_found(gql, household):
+    gql.login(household["user"])
+    wrong = to_base64("Sponsor", household["sponsor"].pk)
+    result = gql(SUBMIT, {"id": wrong})["data"]["submitApplication"]
+    assert result == {"application": None, "errors": [{"code": "NOT_FOUND"}]}

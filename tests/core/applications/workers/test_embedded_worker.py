@@ -31,7 +31,7 @@ LATENCY_MS = 250  # each agency answer; the worker runs the three checks one aft
 CREATE = """mutation($sponsor: ID!, $people: [RenewalPersonInput!]!) {
   createRenewal(sponsorId: $sponsor, people: $people) {
     application { id state } errors { code message } } }"""
-SUBMIT = """mutation($id: ID!) { submitRenewal(applicationId: $id) {
+SUBMIT = """mutation($id: ID!) { submitApplication(applicationId: $id) {
   application { id state } errors { code message } } }"""
 UPDATED = """subscription($id: ID!) { applicationUpdated(id: $id) { state amountDue sentAt
   event { kind toState agency checkStatus amount detailEn detailAr } } }"""
@@ -105,7 +105,7 @@ def test_checks_run_inside_daphne_and_their_events_reach_the_subscriber(
     assert (probe["applicationId"], probe["event"]["toState"]) == (probe_id, "DRAFT")
 
     submitted_at = time.monotonic()
-    submitted = graphql(server, token, SUBMIT, {"id": app_id})["submitRenewal"]
+    submitted = graphql(server, token, SUBMIT, {"id": app_id})["submitApplication"]
     assert submitted["errors"] == [] and submitted["application"]["state"] == "CHECKING"
 
     updates: list[tuple[float, dict]] = []  # (seconds after submitting, update)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from payments.receipts import ReceiptLine, format_kd_ar, format_kd_en, format_kuwait_time, kd
-from tests.receipts.samples import family_receipt
+from tests.payments.receipts.samples import family_receipt
 
 
 @pytest.mark.parametrize(

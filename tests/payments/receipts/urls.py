@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from payments.receipts.views import receipt_urls
-from tests.receipts.samples import CODE, family_receipt
+from tests.payments.receipts.samples import CODE, family_receipt
 
 RECEIPTS = {"17": family_receipt()}
 BY_CODE = {CODE: "17"}

@@ -13,7 +13,7 @@ import zxingcpp
 
 from payments.receipts import ReceiptLine, render_receipt_pdf, verification_url
 from payments.receipts.render import COLUMNS, T
-from tests.receipts.pdfinspect import (
+from tests.payments.receipts.pdfinspect import (
     arabic_words,
     drawn_lines,
     embedded_fonts,
@@ -22,7 +22,7 @@ from tests.receipts.pdfinspect import (
     qr_images,
     reader,
 )
-from tests.receipts.samples import CODE, family_receipt
+from tests.payments.receipts.samples import CODE, family_receipt
 
 ARABIC_NAMES = ["محمد عبدالله العجمي", "فاطمة حسن", "يوسف محمد"]
 ARABIC_FEES = [

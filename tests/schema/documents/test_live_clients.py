@@ -15,8 +15,8 @@ from gql import FileVar, GraphQLRequest
 from gql.transport.requests import RequestsHTTPTransport
 
 from core.documents.models import Blob, Document
-from tests.documents import samples
-from tests.documents.helpers import UPLOAD, bearer, gid, stored_files
+from tests.support import documents as samples
+from tests.support.uploads import UPLOAD, bearer, gid, stored_files
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 

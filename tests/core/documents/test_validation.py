@@ -18,8 +18,8 @@ from core.documents.errors import DocumentErrorCode as Code
 from core.documents.models import Blob, Document
 from core.documents.services import document_upload
 from core.errors import DomainError, DomainErrors
-from tests.documents import samples
-from tests.documents.helpers import stored_files
+from tests.support import documents as samples
+from tests.support.uploads import stored_files
 
 pytestmark = pytest.mark.django_db
 

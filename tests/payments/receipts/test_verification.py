@@ -12,7 +12,7 @@ from payments.receipts import (
     verification_url,
 )
 from payments.receipts.verification import ALPHABET, CODE_LENGTH
-from tests.receipts.samples import CODE, family_receipt
+from tests.payments.receipts.samples import CODE, family_receipt
 
 
 def test_generated_codes_are_random_crockford_base32():

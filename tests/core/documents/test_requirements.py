@@ -25,7 +25,7 @@ from core.documents.requirements import (
 )
 from core.documents.services import document_upload
 from tests import factories
-from tests.documents import samples
+from tests.support import documents as samples
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,11 @@ from core.agencies import registry, simulator, wire
 from core.agencies.base import AgencyUnavailable
 from core.agencies.simulator import InsuranceStatus, WorkPermitStatus, find_civil_id
 from core.civil_id import make_civil_id
-from tests.agencies.conftest import QUIET, subject
-from tests.agencies.urls import scripted
+from tests.core.agencies.conftest import QUIET, subject
+from tests.core.agencies.urls import scripted
 
 ADULT = dt.date(1979, 11, 23)
-URLCONF = "tests.agencies.urls"
+URLCONF = "tests.core.agencies.urls"
 FAST = {"timeout": 2, "retries": 2, "backoff": 0, "circuit_fail_max": 50}
 
 

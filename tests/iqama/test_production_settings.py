@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[1]
+BASE_DIR = Path(__file__).resolve().parents[2]
 DEV_KEY = "insecure-dev-key-change-me-in-production-0123456789"
 PROBE = """
 import json, django

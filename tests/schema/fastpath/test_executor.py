@@ -16,7 +16,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from schema import fastpath
 from schema.schema import IqamaSchema, schema
-from tests.graphql.test_read_path import SPONSOR_FILE
+from tests.schema.test_read_path import SPONSOR_FILE
 
 if not fastpath.active():  # then its modules are not even imported (they may not import)
     pytest.skip("the fastpath is not applied", allow_module_level=True)

@@ -7,11 +7,11 @@ from django.test import Client
 
 from payments.receipts import receipt_download_response, receipt_filename, render_receipt_pdf
 from payments.receipts.views import download_path, download_token
-from tests.receipts import urls as test_urls
-from tests.receipts.pdfinspect import extracted_text
-from tests.receipts.samples import CODE, family_receipt
+from tests.payments.receipts import urls as test_urls
+from tests.payments.receipts.pdfinspect import extracted_text
+from tests.payments.receipts.samples import CODE, family_receipt
 
-pytestmark = pytest.mark.urls("tests.receipts.urls")
+pytestmark = pytest.mark.urls("tests.payments.receipts.urls")
 
 
 def test_download_response_is_a_named_pdf():

@@ -20,7 +20,7 @@ from core.documents.errors import DocumentErrorCode as Code
 from core.documents.models import Blob, Document
 from core.documents.services import document_upload
 from core.errors import DomainError, DomainErrors
-from tests.documents.helpers import bearer, multipart_upload, stored_files, uploaded
+from tests.support.uploads import bearer, multipart_upload, stored_files, uploaded
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,8 @@ from core.applications.models import DocumentRequest
 from core.documents.services import document_upload
 from payments.models import Payment
 from schema.schema import schema
-from tests.documents.samples import pdf
 from tests.payments.conftest import START, app_id
+from tests.support.documents import pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,7 +21,7 @@ from core.agencies.simulator import (
     profile_for,
 )
 from core.civil_id import make_civil_id, parse_civil_id
-from tests.agencies.conftest import QUIET, subject
+from tests.core.agencies.conftest import QUIET, subject
 
 ADULT = dt.date(1984, 6, 12)
 CHILD = dt.date(2016, 9, 3)

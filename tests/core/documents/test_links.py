@@ -12,7 +12,7 @@ from django.test import Client
 
 from core.documents import links
 from core.documents.services import document_upload
-from tests.documents import samples
+from tests.support import documents as samples
 
 pytestmark = pytest.mark.django_db
 

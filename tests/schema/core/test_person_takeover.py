@@ -20,7 +20,7 @@ from core.documents.models import Document
 from core.documents.services import document_upload
 from core.models import Dependent, Person
 from tests import factories
-from tests.documents.samples import jpeg, pdf
+from tests.support.documents import jpeg, pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from strawberry_django import optimizer
 from schema import fastpath
 from schema.schema import schema
 
-LOCK = Path(__file__).resolve().parents[2] / "requirements.lock"
+LOCK = Path(__file__).resolve().parents[3] / "requirements.lock"
 
 
 def test_the_pins_are_the_lock_files():

@@ -14,8 +14,8 @@ from django.utils import timezone
 from core.articles import Article, Relation
 from core.documents.models import Blob, Document
 from tests import factories
-from tests.documents import samples
-from tests.documents.helpers import (
+from tests.support import documents as samples
+from tests.support.uploads import (
     bearer,
     gid,
     gql_post,

@@ -9,7 +9,7 @@ from schema.schema import schema
 
 
 def test_committed_sdl_matches_the_schema():
-    committed = (Path(__file__).resolve().parent.parent / "schema.graphql").read_text()
+    committed = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
     assert committed.strip() == schema.as_str().strip(), (
         "schema.graphql is stale: run manage.py export_schema schema.schema:schema "
         "--path schema.graphql and commit it"
