@@ -1,4 +1,6 @@
-"""The demo data set, shared by ``manage.py seed_demo``, the benchmarks and tests."""
+"""The demo data set (``manage.py seed_demo``): named people with the agency records the demo
+shows, a company with its workers, a ministry with its doctors, built through
+``core.households``."""
 
 from __future__ import annotations
 
@@ -6,23 +8,19 @@ import datetime as dt
 import hashlib
 import io
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
-from core.agencies.simulator import SimulatedProfile, find_civil_id
-from core.articles import Article, Relation, SponsorKind
-from core.civil_id import make_civil_id
+from core import households
+from core.articles import Article, Relation
 from core.documents.models import Document
 from core.documents.services import document_upload
-from core.models import Dependent, Person, ResidencyPermit, Sponsor, SponsorStaff
-from core.services.permits import permit_issue
+from core.households import Employment, Member, PersonSpec
+from core.models import Person, ResidencyPermit, Sponsor
 
 DEMO_PASSWORD = "demo-pass-123"
 
@@ -64,81 +62,27 @@ WORKER_TRAITS = {0: lambda p: p.has_travel_ban, 6: lambda p: p.court_review}
 
 NATIONALITIES = ["IND", "EGY", "PHL", "PAK", "BGD", "LKA", "NPL", "JOR", "SYR"]
 
-
-@dataclass
-class PersonSpec:
-    name_ar: str
-    name_en: str
-    nationality: str
-    born: dt.date
-    sex: str
-    serial: int
-    # What the simulated agencies should hold about this person (fines, a travel ban, …).
-    traits: Callable[[SimulatedProfile], bool] | None = None
+RAJESH = PersonSpec(
+    name_en="Rajesh Kumar",
+    name_ar="راجيش كومار",
+    born=dt.date(1985, 3, 2),
+    serial=1,
+    traits=lambda p: p.clear,
+    username="rajesh",
+)
 
 
-def _person(spec: PersonSpec) -> Person:
-    civil_id = (
-        find_civil_id(spec.born, spec.traits, spec.serial)
-        if spec.traits
-        else make_civil_id(spec.born, spec.serial)
-    )
-    person, _ = Person.objects.get_or_create(
-        civil_id=civil_id,
-        defaults=dict(
-            name_ar=spec.name_ar,
-            name_en=spec.name_en,
-            nationality=spec.nationality,
-            date_of_birth=spec.born,
-            sex=spec.sex,
-            passport_number=f"P{spec.serial:07d}",
-            passport_expiry=timezone.localdate() + dt.timedelta(days=900 + spec.serial % 700),
-        ),
-    )
-    return person
-
-
-def _user(username: str, *, is_staff: bool = False):
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"is_staff": is_staff}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    return user
-
-
-def _permit(holder: Person, sponsor: Sponsor, article: int, expires_on: dt.date) -> None:
-    if not ResidencyPermit.objects.filter(holder=holder, sponsor=sponsor).exists():
-        permit_issue(
-            actor=None,
-            holder=holder,
-            sponsor=sponsor,
-            article=article,
-            issued_on=expires_on - dt.timedelta(days=365),
-            expires_on=expires_on,
-        )
-
-
-def _depend(sponsor: Sponsor, person: Person, relation: str) -> None:
-    Dependent.objects.get_or_create(
-        sponsor=sponsor, person=person, ended_on=None, defaults={"relation": relation}
-    )
-
-
-def family(
-    sponsor: Sponsor, *, head_serial: int, children: int, domestic_worker: bool, today: dt.date
-) -> list[Person]:
-    """A wife, children and optionally a domestic worker on an individual sponsor's file."""
-    members = [
+def rajesh_family(*, children: int, domestic_worker: bool) -> list[Member]:
+    """His wife, children and domestic worker, their permits inside the renewal window. The
+    agencies hold traffic fines for his wife and no health cover for his first child."""
+    people = [
         (
             PersonSpec(
-                "بريا كومار",
-                "Priya Kumar",
-                "IND",
-                dt.date(1988, 6, 14),
-                "F",
-                head_serial + 1,
+                name_en="Priya Kumar",
+                name_ar="بريا كومار",
+                born=dt.date(1988, 6, 14),
+                serial=RAJESH.serial + 1,
+                sex="F",
                 traits=lambda p: p.has_traffic_fines and p.fully_insured and not p.court_records,
             ),
             Relation.SPOUSE,
@@ -146,44 +90,54 @@ def family(
         )
     ]
     for i in range(children):
-        members.append(
-            (
-                PersonSpec(
-                    f"طفل {i + 1} كومار",
-                    f"Child{i + 1} Kumar",
-                    "IND",
-                    dt.date(2012 + i * 3, 1 + i, 10 + i),
-                    "M" if i % 2 else "F",
-                    head_serial + 2 + i,
-                    traits=(lambda p: p.uninsured) if i == 0 else CLEAN,
-                ),
-                Relation.CHILD,
-                Article.FAMILY_JOIN,
-            )
+        child = PersonSpec(
+            name_en=f"Child{i + 1} Kumar",
+            name_ar=f"طفل {i + 1} كومار",
+            born=dt.date(2012 + i * 3, 1 + i, 10 + i),
+            serial=RAJESH.serial + 2 + i,
+            sex="M" if i % 2 else "F",
+            traits=(lambda p: p.uninsured) if i == 0 else CLEAN,
         )
+        people.append((child, Relation.CHILD, Article.FAMILY_JOIN))
     if domestic_worker:
-        members.append(
-            (
-                PersonSpec(
-                    "ماريا سانتوس",
-                    "Maria Santos",
-                    "PHL",
-                    dt.date(1990, 2, 20),
-                    "F",
-                    head_serial + 50,
-                    traits=CLEAN,
-                ),
-                Relation.DOMESTIC_WORKER,
-                Article.DOMESTIC_WORKER,
-            )
+        maid = PersonSpec(
+            name_en="Maria Santos",
+            name_ar="ماريا سانتوس",
+            born=dt.date(1990, 2, 20),
+            serial=RAJESH.serial + 50,
+            nationality="PHL",
+            sex="F",
+            traits=CLEAN,
         )
-    people = []
-    for offset, (spec, relation, article) in enumerate(members):
-        person = _person(spec)
-        _depend(sponsor, person, relation)
-        _permit(person, sponsor, article, today + dt.timedelta(days=40 + offset * 10))
-        people.append(person)
-    return people
+        people.append((maid, Relation.DOMESTIC_WORKER, Article.DOMESTIC_WORKER))
+    return [
+        Member(spec, relation, article, expires_in=40 + offset * 10)
+        for offset, (spec, relation, article) in enumerate(people)
+    ]
+
+
+def company_worker(i: int) -> PersonSpec:
+    first = FIRST_NAMES[i % len(FIRST_NAMES)]
+    last = LAST_NAMES[(i // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    return PersonSpec(
+        name_en=f"{first[1]} {last[1]}",
+        name_ar=f"{first[0]} {last[0]}",
+        born=dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+        serial=1000 + i * 20,
+        nationality=NATIONALITIES[i % len(NATIONALITIES)],
+        traits=WORKER_TRAITS.get(i),
+    )
+
+
+def ministry_doctor(i: int) -> PersonSpec:
+    return PersonSpec(
+        name_en="Dr. " + LAST_NAMES[i][1],
+        name_ar="طبيب " + LAST_NAMES[i][0],
+        born=dt.date(1975 + i, 5, 5 + i),
+        serial=9000 + i * 20,
+        nationality=NATIONALITIES[i],
+        sex="F" if i % 2 else "M",
+    )
 
 
 def _demo_photo(label: str) -> bytes:
@@ -246,82 +200,35 @@ def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
     today = timezone.localdate()
     rng = random.Random(2025)
 
-    company = Sponsor.objects.filter(commercial_registration="CR-104233").first()
-    if company is None:
-        company = Sponsor.objects.create(
-            kind=SponsorKind.COMPANY,
-            name_en="Gulf Tech Trading Co.",
-            name_ar="شركة الخليج التقنية للتجارة",
-            commercial_registration="CR-104233",
-            manpower_file_number="MPA-77120",
-        )
-    SponsorStaff.objects.get_or_create(sponsor=company, user=_user("hr.gulftech"))
-
-    ministry = Sponsor.objects.filter(
-        kind=SponsorKind.GOVERNMENT, name_en="Ministry of Health"
-    ).first()
-    if ministry is None:
-        ministry = Sponsor.objects.create(
-            kind=SponsorKind.GOVERNMENT, name_en="Ministry of Health", name_ar="وزارة الصحة"
-        )
-    SponsorStaff.objects.get_or_create(sponsor=ministry, user=_user("hr.moh"))
-    _user("officer", is_staff=True)
-
-    rajesh = _person(
-        PersonSpec(
-            "راجيش كومار",
-            "Rajesh Kumar",
-            "IND",
-            dt.date(1985, 3, 2),
-            "M",
-            1,
-            traits=lambda p: p.clear,
-        )
+    company = households.company(
+        "Gulf Tech Trading Co.",
+        "شركة الخليج التقنية للتجارة",
+        registration="CR-104233",
+        manpower_file="MPA-77120",
+        staff=[households.login("hr.gulftech", DEMO_PASSWORD)],
     )
-    if rajesh.user_id is None:
-        rajesh.user = _user("rajesh")
-        rajesh.save(update_fields=["user"])
-    rajesh_file, _ = Sponsor.objects.get_or_create(
-        kind=SponsorKind.INDIVIDUAL, person=rajesh, defaults={"monthly_salary": "1250.000"}
+    ministry = households.government(
+        "Ministry of Health", "وزارة الصحة", staff=[households.login("hr.moh", DEMO_PASSWORD)]
     )
-    _depend(company, rajesh, Relation.EMPLOYEE)
-    _permit(rajesh, company, Article.PRIVATE_SECTOR, today + dt.timedelta(days=540))
-    members = family(rajesh_file, head_serial=1, children=2, domestic_worker=True, today=today)
-    demo_documents(rajesh.user, rajesh, members, today=today)
+    households.login("officer", DEMO_PASSWORD, is_staff=True)
+
+    rajesh = households.household(
+        RAJESH,
+        rajesh_family(children=2, domestic_worker=True),
+        salary="1250.000",
+        employment=Employment(company, expires_in=540),
+        password=DEMO_PASSWORD,
+    )
+    demo_documents(rajesh.user, rajesh.head, rajesh.people, today=today)
 
     for i in range(company_workers):
-        first = FIRST_NAMES[i % len(FIRST_NAMES)]
-        last = LAST_NAMES[(i // len(FIRST_NAMES)) % len(LAST_NAMES)]
-        born = dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28)
-        worker = _person(
-            PersonSpec(
-                f"{first[0]} {last[0]}",
-                f"{first[1]} {last[1]}",
-                NATIONALITIES[i % len(NATIONALITIES)],
-                born,
-                "M",
-                1000 + i * 20,
-                traits=WORKER_TRAITS.get(i),
-            )
-        )
-        _depend(company, worker, Relation.EMPLOYEE)
         # About one worker in six has a permit expiring within 30 days.
         days = rng.randint(3, 29) if i % 6 == 0 else rng.randint(31, 700)
-        _permit(worker, company, Article.PRIVATE_SECTOR, today + dt.timedelta(days=days))
-
+        job = Member(company_worker(i), Relation.EMPLOYEE, Article.PRIVATE_SECTOR, days)
+        households.join(company, job)
     for i in range(5):
-        doctor = _person(
-            PersonSpec(
-                "طبيب " + LAST_NAMES[i][0],
-                "Dr. " + LAST_NAMES[i][1],
-                NATIONALITIES[i],
-                dt.date(1975 + i, 5, 5 + i),
-                "F" if i % 2 else "M",
-                9000 + i * 20,
-            )
-        )
-        _depend(ministry, doctor, Relation.EMPLOYEE)
-        _permit(doctor, ministry, Article.GOVERNMENT, today + dt.timedelta(days=200 + i * 30))
+        job = Member(ministry_doctor(i), Relation.EMPLOYEE, Article.GOVERNMENT, 200 + i * 30)
+        households.join(ministry, job)
 
     return {
         "people": Person.objects.count(),

@@ -1,29 +1,28 @@
-"""Plain builders for test data: valid civil IDs, people, sponsors, permits, users."""
+"""Test data through the one household builder (``core.households``): new people with valid
+civil IDs, sponsors, permits, users, and the two families most tests start from."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.contrib.auth.base_user import AbstractBaseUser
 
-from core.articles import Article, Relation, SponsorKind
-from core.civil_id import make_civil_id
-from core.models import Dependent, Person, ResidencyPermit, Sponsor, SponsorStaff
-from core.services.permits import permit_issue
+from core import households
+from core.articles import Article, Relation
+from core.households import Employment, Member, PersonSpec
+from core.models import Person, ResidencyPermit, Sponsor
 
 _serial = itertools.count(1)
 PASSWORD = "test-pass-9876"
 
 
-def user(username: str | None = None, **extra):
-    username = username or f"user{next(_serial)}"
-    u = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
-    return u
+def user(username: str | None = None, **extra: Any) -> AbstractBaseUser:
+    return households.login(username or f"user{next(_serial)}", PASSWORD, **extra)
 
 
-def person(
+def spec(
     *,
     name_en: str = "Test Person",
     name_ar: str = "شخص تجريبي",
@@ -32,47 +31,45 @@ def person(
     sex: str = "M",
     passport_expiry: dt.date | None = None,
     login: bool = False,
-) -> Person:
-    p = Person.objects.create(
-        civil_id=make_civil_id(born, next(_serial) * 13),
+) -> PersonSpec:
+    """Someone new: serials 13 apart give different civil IDs (``make_civil_id`` looks at most
+    ten serials on for a valid one)."""
+    n = next(_serial)
+    return PersonSpec(
         name_en=name_en,
         name_ar=name_ar,
+        born=born,
+        serial=n * 13,
         nationality=nationality,
-        date_of_birth=born,
         sex=sex,
-        passport_number=f"T{next(_serial):07d}",
-        passport_expiry=passport_expiry or timezone.localdate() + dt.timedelta(days=1500),
+        username=f"user{n}" if login else None,
+        passport_expiry=passport_expiry,
     )
-    if login:
-        p.user = user()
-        p.save(update_fields=["user"])
-    return p
+
+
+def person(**spec_kw: Any) -> Person:
+    return households.person(spec(**spec_kw), password=PASSWORD)
 
 
 def individual_sponsor(head: Person | None = None, salary: str = "1200.000") -> Sponsor:
-    head = head or person(login=True)
-    return Sponsor.objects.create(kind=SponsorKind.INDIVIDUAL, person=head, monthly_salary=salary)
+    return households.individual(head or person(login=True), salary=salary)
 
 
 def company(name: str = "Acme Contracting", staff: int = 1) -> tuple[Sponsor, list]:
     n = next(_serial)
-    c = Sponsor.objects.create(
-        kind=SponsorKind.COMPANY,
-        name_en=f"{name} {n}",
-        name_ar="شركة أكمي",
-        commercial_registration=f"CR-{n}",
-        manpower_file_number=f"MPA-{n}",
-    )
     users = [user() for _ in range(staff)]
-    for u in users:
-        SponsorStaff.objects.create(sponsor=c, user=u)
-    return c, users
+    sponsor = households.company(
+        f"{name} {n}",
+        "شركة أكمي",
+        registration=f"CR-{n}",
+        manpower_file=f"MPA-{n}",
+        staff=users,
+    )
+    return sponsor, users
 
 
-def dependent(sponsor: Sponsor, relation: str = Relation.CHILD, **person_kw) -> Person:
-    p = person(**person_kw)
-    Dependent.objects.create(sponsor=sponsor, person=p, relation=relation)
-    return p
+def dependent(sponsor: Sponsor, relation: str = Relation.CHILD, **spec_kw: Any) -> Person:
+    return households.join(sponsor, Member(spec(**spec_kw), relation), password=PASSWORD).person
 
 
 def permit(
@@ -81,61 +78,69 @@ def permit(
     article: int = Article.FAMILY_JOIN,
     days_left: int = 200,
 ) -> ResidencyPermit:
-    expires = timezone.localdate() + dt.timedelta(days=days_left)
-    return permit_issue(
-        actor=None,
-        holder=holder,
-        sponsor=sponsor,
-        article=article,
-        issued_on=expires - dt.timedelta(days=365),
-        expires_on=expires,
-    )
+    return households.permit(holder, sponsor, article, expires_in=days_left)
 
 
 def family(children: int = 2) -> dict:
-    """An individual sponsor who signs in, with a wife, children and a domestic worker."""
-    head = person(name_en="Head Of Family", login=True)
-    sponsor = individual_sponsor(head)
-    wife = dependent(sponsor, Relation.SPOUSE, name_en="Wife", sex="F", login=True)
+    """An individual sponsor who signs in, with a wife (who signs in too), children and a
+    domestic worker."""
     kids = [
-        dependent(sponsor, Relation.CHILD, name_en=f"Kid {i}", born=dt.date(2015, 1 + i, 1))
+        Member(spec(name_en=f"Kid {i}", born=dt.date(2015, 1 + i, 1)), expires_in=200)
         for i in range(children)
     ]
-    maid = dependent(sponsor, Relation.DOMESTIC_WORKER, name_en="Maid", sex="F")
-    permits = [permit(p, sponsor) for p in (wife, *kids)]
-    permits.append(permit(maid, sponsor, Article.DOMESTIC_WORKER))
+    built = households.household(
+        spec(name_en="Head Of Family", login=True),
+        [
+            Member(spec(name_en="Wife", sex="F", login=True), Relation.SPOUSE, expires_in=200),
+            *kids,
+            Member(
+                spec(name_en="Maid", sex="F"),
+                Relation.DOMESTIC_WORKER,
+                Article.DOMESTIC_WORKER,
+                expires_in=200,
+            ),
+        ],
+        password=PASSWORD,
+    )
+    wife, *children_, maid = built.people
     return {
-        "head": head,
-        "user": head.user,
-        "sponsor": sponsor,
+        "head": built.head,
+        "user": built.user,
+        "sponsor": built.sponsor,
         "wife": wife,
-        "kids": kids,
+        "kids": children_,
         "maid": maid,
-        "permits": permits,
+        "permits": built.permits,
     }
 
 
 def household() -> dict:
-    """A sponsor who signs in, holds his own permit for years, with a wife, a child and a maid
-    whose permits are inside the renewal window."""
-    head = person(name_en="Ahmed Hassan", login=True)
-    sponsor = individual_sponsor(head, salary="1250.000")
+    """A sponsor who signs in, holds his own permit from his employer for years, with a wife, a
+    child and a maid whose permits are inside the renewal window."""
     employer, _ = company("Employer")
-    permit(head, employer, article=Article.PRIVATE_SECTOR, days_left=1200)
-    wife = dependent(sponsor, Relation.SPOUSE, name_en="Mona Hassan", sex="F")
-    child = dependent(sponsor, Relation.CHILD, name_en="Omar Hassan")
-    maid = dependent(sponsor, Relation.DOMESTIC_WORKER, name_en="Ana Reyes", sex="F")
-    permits = {
-        "wife": permit(wife, sponsor, Article.FAMILY_JOIN, days_left=45),
-        "child": permit(child, sponsor, Article.FAMILY_JOIN, days_left=45),
-        "maid": permit(maid, sponsor, Article.DOMESTIC_WORKER, days_left=20),
-    }
+    built = households.household(
+        spec(name_en="Ahmed Hassan", login=True),
+        [
+            Member(spec(name_en="Mona Hassan", sex="F"), Relation.SPOUSE, expires_in=45),
+            Member(spec(name_en="Omar Hassan"), Relation.CHILD, expires_in=45),
+            Member(
+                spec(name_en="Ana Reyes", sex="F"),
+                Relation.DOMESTIC_WORKER,
+                Article.DOMESTIC_WORKER,
+                expires_in=20,
+            ),
+        ],
+        salary="1250.000",
+        employment=Employment(employer, expires_in=1200),
+        password=PASSWORD,
+    )
+    wife, child, maid = built.members
     return {
-        "user": head.user,
-        "head": head,
-        "sponsor": sponsor,
-        "wife": wife,
-        "child": child,
-        "maid": maid,
-        "permits": permits,
+        "user": built.user,
+        "head": built.head,
+        "sponsor": built.sponsor,
+        "wife": wife.person,
+        "child": child.person,
+        "maid": maid.person,
+        "permits": {"wife": wife.permit, "child": child.permit, "maid": maid.permit},
     }

@@ -1,11 +1,13 @@
-"""Fixtures for tests with real worker processes.
+"""Fixtures for tests with real worker processes, and with the embedded default's daphne.
 
 ``application_worker(**env)`` starts ``manage.py application_worker`` as a subprocess on the *test*
 database (``transactional_db``: what the test creates is committed, so the worker sees it), with
 short timings (``CHECK_LEASE_SECONDS=2``, ``CHECK_SWEEP_SECONDS=1``) and the in-memory channel
 layer (no Redis needed); ``env`` adds to or overrides that environment, e.g.
 ``AGENCY_SIMULATOR_LATENCY_MS="3000,3000"``. Every process is killed at teardown, and its log is
-printed when the test failed. ``wait_for`` bounds every wait of these tests.
+printed when the test failed. ``embedded_daphne`` is ``make run``'s daphne on the test
+database (the in-memory layer, the worker thread inside it), ``ws_client`` a websocket client
+(``tests/support/websocket.py``). ``wait_for`` bounds every wait of these tests.
 """
 
 from __future__ import annotations
@@ -21,14 +23,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from django.conf import settings
+from django.db import connection
 
-from tests.realtime.conftest import database_url_for_test_db
+from tests.support.daphne import DaphneServer, start_daphne
+from tests.support.processes import ALLOWED_ORIGIN, database_url_for_test_db
+from tests.support.websocket import WSClient, websocket_clients
 
 BASE_DIR = Path(__file__).resolve().parents[4]
 NEEDS_POSTGRES = (
     "needs PostgreSQL: several processes writing one SQLite file is not what these tests prove "
     "(run through `python -m tests.runner` with PostgreSQL up)"
 )
+# Each agency answer inside the embedded daphne; its worker runs the checks one after another.
+EMBEDDED_LATENCY_MS = 250
 T = TypeVar("T")
 
 
@@ -116,8 +124,6 @@ def application_worker(
     request: pytest.FixtureRequest, transactional_db: None, tmp_path: Path
 ) -> Iterator[Callable[..., WorkerProcess]]:
     """A factory of ``manage.py application_worker`` processes on the test database (PostgreSQL)."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip(NEEDS_POSTGRES)
     base_env = worker_environment()
@@ -147,3 +153,30 @@ def application_worker(
         for worker in workers:
             print(f"\n--- {worker.name} (pid {worker.pid}, exit {worker.process.returncode}) ---")
             print(worker.log())
+
+
+@pytest.fixture
+def embedded_daphne(
+    request: pytest.FixtureRequest, transactional_db: None, tmp_path: Path
+) -> Iterator[DaphneServer]:
+    """``make run``'s daphne, on the test database: in-memory layer, in-process worker."""
+    env = worker_environment()  # the test database; REDIS_URL empty: the in-memory layer
+    env.update(
+        IQAMA_INPROCESS_WORKER="1",
+        AGENCY_SIMULATOR_LATENCY_MS=f"{EMBEDDED_LATENCY_MS},{EMBEDDED_LATENCY_MS}",
+        WEBSOCKET_ALLOWED_ORIGINS=ALLOWED_ORIGIN,
+        ALLOWED_HOSTS=",".join(dict.fromkeys([*settings.ALLOWED_HOSTS, "127.0.0.1"])),
+    )
+    server = start_daphne(env, tmp_path)
+    yield server
+    server.stop()
+    if failed(request.node):
+        print(f"\n--- daphne on port {server.port} (exit {server.process.returncode}) ---")
+        print(server.log())
+
+
+@pytest.fixture
+def ws_client() -> Iterator[Callable[..., WSClient]]:
+    """``ws_client(server, …)``: a websocket to a daphne server; all closed at teardown."""
+    with websocket_clients() as open_client:
+        yield open_client

@@ -6,8 +6,6 @@ and watches over a real websocket."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,17 +14,11 @@ from strawberry.relay import to_base64
 from core.applications.models import AgencyCheck, Application, CheckStatus
 from core.applications.states import State
 from core.services.accounts import api_token_create
-from tests.core.applications.workers.conftest import failed, worker_environment
-from tests.realtime.conftest import (
-    ALLOWED_ORIGIN,
-    DaphneServer,
-    _start_daphne,
-    ws_client,  # noqa: F401  (a fixture)
-)
+from tests.core.applications.workers.conftest import EMBEDDED_LATENCY_MS as LATENCY_MS
 from tests.support.applications import give_profile
+from tests.support.daphne import DaphneServer
 
 CLEAN = lambda p: p.fully_insured and not p.fines and not p.court_records  # noqa: E731
-LATENCY_MS = 250  # each agency answer; the worker runs the three checks one after another
 
 CREATE = """mutation($sponsor: ID!, $people: [RenewalPersonInput!]!) {
   createRenewal(sponsorId: $sponsor, people: $people) {
@@ -36,28 +28,6 @@ SUBMIT = """mutation($id: ID!) { submitApplication(applicationId: $id) {
 UPDATED = """subscription($id: ID!) { applicationUpdated(id: $id) { state amountDue sentAt
   event { kind toState agency checkStatus amount detailEn detailAr } } }"""
 MINE = "subscription { myApplications { applicationId state event { kind toState } } }"
-
-
-@pytest.fixture
-def embedded_daphne(
-    request: pytest.FixtureRequest, transactional_db: None, tmp_path: Path
-) -> Iterator[DaphneServer]:
-    """``make run``'s daphne, on the test database: in-memory layer, in-process worker."""
-    from django.conf import settings
-
-    env = worker_environment()  # the test database; REDIS_URL empty: the in-memory layer
-    env.update(
-        IQAMA_INPROCESS_WORKER="1",
-        AGENCY_SIMULATOR_LATENCY_MS=f"{LATENCY_MS},{LATENCY_MS}",
-        WEBSOCKET_ALLOWED_ORIGINS=ALLOWED_ORIGIN,
-        ALLOWED_HOSTS=",".join(dict.fromkeys([*settings.ALLOWED_HOSTS, "127.0.0.1"])),
-    )
-    server = _start_daphne(tmp_path, env)
-    yield server
-    server.stop()
-    if failed(request.node):
-        print(f"\n--- daphne on port {server.port} (exit {server.process.returncode}) ---")
-        print(server.log())
 
 
 def graphql(server: DaphneServer, token: str, query: str, variables: dict) -> dict:
@@ -76,7 +46,7 @@ def graphql(server: DaphneServer, token: str, query: str, variables: dict) -> di
 def test_checks_run_inside_daphne_and_their_events_reach_the_subscriber(
     household,
     embedded_daphne,
-    ws_client,  # noqa: F811
+    ws_client,
 ):
     h = household
     give_profile(h["wife"], CLEAN)

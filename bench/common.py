@@ -1,0 +1,86 @@
+"""What the benchmarks share: daphne processes for a run (``tests/support/daphne.py``), CPU and
+memory read from Linux's ``/proc``, and stopping cleanly on SIGTERM.
+
+Nothing here needs Django: the benchmarks set it up only after choosing their database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from tests.support.daphne import DaphneServer, start_daphne
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def daphne_processes(
+    env: dict[str, str], names: Sequence[str], keep_logs: str | None = None
+) -> Iterator[list[DaphneServer]]:
+    """Healthy daphne processes, one per name, always stopped at the end; their logs are
+    copied into ``keep_logs`` when given."""
+    servers: list[DaphneServer] = []
+    with tempfile.TemporaryDirectory(prefix="bench-daphne-") as logs:
+        try:
+            for name in names:
+                servers.append(start_daphne(env, Path(logs), name))
+            yield servers
+        finally:
+            for server in servers:
+                server.stop()
+                if keep_logs:
+                    Path(keep_logs).mkdir(parents=True, exist_ok=True)
+                    shutil.copy(server.log_path, Path(keep_logs) / f"daphne-{server.name}.log")
+
+
+def exit_on_sigterm(bench: str) -> None:
+    """SIGTERM unwinds through the run's ``finally`` blocks, so everything started is stopped."""
+
+    def terminate(signum: int, frame: Any) -> None:
+        print(f"{bench}: signal {signum}, stopping everything", file=sys.stderr)
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far; NaN if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds of the PostgreSQL processes on this machine (when it runs here)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            text = stat.read_text()
+            if text.split("(", 1)[1].split(")", 1)[0] == "postgres":
+                total += cpu_seconds(int(stat.parent.name))
+    return total
+
+
+def rss_mb(pid: int) -> float:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
