@@ -114,6 +114,13 @@ def visible_permits(user: Any) -> QuerySet[ResidencyPermit]:
     )
 
 
+def actable_sponsors(user: Any) -> QuerySet[Sponsor]:
+    """Sponsors the user may apply for: those represented, or any for the back office."""
+    if is_back_office(user):
+        return Sponsor.objects.all()
+    return represented_sponsors(user)
+
+
 def may_act_for_sponsor(user: Any, sponsor: Sponsor) -> bool:
     """Whether the user may change the sponsor's file (add dependents, renew, pay)."""
     return is_back_office(user) or represented_sponsors(user).filter(pk=sponsor.pk).exists()

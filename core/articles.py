@@ -1,12 +1,12 @@
-"""Articles of the residency law (Law 17/1959 and its executive regulations) as data.
+"""The vocabulary of the residency law: its articles (the residency categories the Ministry of
+Interior numbers them by), kinds of sponsor, relations to a sponsor and professions.
 
-What varies by article lives here and nowhere else: who may sponsor under it, in which relation
-the holder stands to the sponsor, and the longest renewal it allows.
+What the law says about each (titles, who may sponsor, durations, salaries, fees) is data in
+force on a day, with its legal basis: ``core.law`` (Decree-Law 114/2024 and its executive
+regulations, Ministerial Decree 2249/2025).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db import models
 
@@ -36,91 +36,23 @@ class Relation(models.TextChoices):
     SELF = "self", "Self"
 
 
-@dataclass(frozen=True)
-class ArticleRule:
-    article: Article
-    title_en: str
-    title_ar: str
-    sponsor_kinds: frozenset[str]
-    relations: frozenset[str]
-    max_renewal_months: int
+class Profession(models.TextChoices):
+    """Professions the law treats apart (salary exemptions); empty when not stated."""
 
+    TEACHER = "teacher", "Teacher"
+    UNIVERSITY_FACULTY = "university_faculty", "University faculty member"
+    DOCTOR = "doctor", "Doctor"
+    PHARMACIST = "pharmacist", "Pharmacist"
+    NURSE = "nurse", "Nurse"
+    MEDICAL_TECHNICIAN = "medical_technician", "Medical technician"
+    ENGINEER = "engineer", "Engineer"
+    LEGAL_COUNSEL = "legal_counsel", "Legal counsel or researcher"
+    JUDGE_OR_PROSECUTOR = "judge_or_prosecutor", "Judge or prosecutor"
+    IMAM = "imam", "Imam or muezzin"
+    SOCIAL_WORKER = "social_worker", "Social worker or psychologist"
+    JOURNALIST = "journalist", "Journalist"
+    OTHER = "other", "Other"
 
-ARTICLE_RULES: dict[int, ArticleRule] = {
-    rule.article: rule
-    for rule in (
-        ArticleRule(
-            Article.TEMPORARY,
-            "Temporary residence",
-            "إقامة مؤقتة",
-            frozenset(SponsorKind),
-            frozenset(Relation),
-            12,
-        ),
-        ArticleRule(
-            Article.GOVERNMENT,
-            "Government sector work",
-            "العمل في القطاع الحكومي",
-            frozenset({SponsorKind.GOVERNMENT}),
-            frozenset({Relation.EMPLOYEE}),
-            60,
-        ),
-        ArticleRule(
-            Article.PRIVATE_SECTOR,
-            "Private sector work",
-            "العمل في القطاع الأهلي",
-            frozenset({SponsorKind.COMPANY}),
-            frozenset({Relation.EMPLOYEE}),
-            60,
-        ),
-        ArticleRule(
-            Article.SELF_SPONSORED,
-            "Self-sponsored (partners and investors)",
-            "إقامة ذاتية للشركاء والمستثمرين",
-            frozenset({SponsorKind.INDIVIDUAL}),
-            frozenset({Relation.SELF}),
-            60,
-        ),
-        ArticleRule(
-            Article.DOMESTIC_WORKER,
-            "Domestic worker",
-            "عمالة منزلية",
-            frozenset({SponsorKind.INDIVIDUAL}),
-            frozenset({Relation.DOMESTIC_WORKER}),
-            24,
-        ),
-        ArticleRule(
-            Article.FAMILY_JOIN,
-            "Family join",
-            "التحاق بعائل",
-            frozenset({SponsorKind.INDIVIDUAL}),
-            frozenset({Relation.SPOUSE, Relation.CHILD, Relation.PARENT}),
-            60,
-        ),
-        ArticleRule(
-            Article.SELF_RESIDENCE,
-            "Self residence",
-            "إقامة ذاتية",
-            frozenset({SponsorKind.INDIVIDUAL}),
-            frozenset({Relation.SELF}),
-            120,
-        ),
-    )
-}
 
 # A permit is "expiring" within this many days of its expiry date.
 EXPIRING_WITHIN_DAYS = 30
-
-
-def rule_for(article: int) -> ArticleRule:
-    return ARTICLE_RULES[article]
-
-
-def relations_for_sponsor_kind(kind: str) -> frozenset[str]:
-    """Relations in which a sponsor of this kind may sponsor anyone, under any article."""
-    return frozenset(
-        relation
-        for rule in ARTICLE_RULES.values()
-        if kind in rule.sponsor_kinds and rule.article != Article.TEMPORARY
-        for relation in rule.relations
-    )

@@ -16,6 +16,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from core import households
+from core.agencies.base import CourtRecordKind
 from core.articles import Article, Relation
 from core.documents.models import Document
 from core.documents.services import document_upload
@@ -57,8 +58,13 @@ LAST_NAMES = [
     ("دي كروز", "De Cruz"),
 ]
 CLEAN = lambda p: p.fully_insured and not p.fines and not p.court_records  # noqa: E731
-# Company workers the demo shows at the agencies: a travel ban, a court case for review.
-WORKER_TRAITS = {0: lambda p: p.has_travel_ban, 6: lambda p: p.court_review}
+# Company workers the demo shows at the agencies: a deportation order (blocked), a travel ban
+# and a judgment (each for an officer's review).
+WORKER_TRAITS = {
+    0: lambda p: p.has_deportation_order,
+    3: lambda p: p.court_records_only(CourtRecordKind.TRAVEL_BAN),
+    6: lambda p: p.court_records_only(CourtRecordKind.JUDGMENT),
+}
 
 NATIONALITIES = ["IND", "EGY", "PHL", "PAK", "BGD", "LKA", "NPL", "JOR", "SYR"]
 

@@ -39,6 +39,9 @@ class ApplicationMessage:
     from_state: str = ""
     to_state: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    # People with a login whose own part of the application this event concerns: they watch
+    # it (``myResidencyUpdated``) whoever applied for them.
+    holder_ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "kind": str(self.kind)}

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.articles import EXPIRING_WITHIN_DAYS, Article, Relation, SponsorKind
+from core.articles import EXPIRING_WITHIN_DAYS, Article, Profession, Relation, SponsorKind
 from core.civil_id import normalize_digits
 from core.clock import residency_today
 from core.names import NAME_MAX_LENGTH, normalize_text
@@ -24,6 +24,8 @@ from core.validators import (
     validate_nationality,
 )
 
+KUWAITI = "KWT"
+
 
 class Sex(models.TextChoices):
     MALE = "M", "Male"
@@ -31,9 +33,18 @@ class Sex(models.TextChoices):
 
 
 class Person(models.Model):
-    """Anyone with a civil ID: sponsors, their dependents, workers. Names as on the civil ID."""
+    """Anyone the residency services know: residents by their civil ID (sponsors, dependents,
+    workers), visitors from abroad, who have none, by passport number and nationality. Names as
+    on the civil ID or passport."""
 
-    civil_id = models.CharField(max_length=12, unique=True, validators=[validate_civil_id])
+    civil_id = models.CharField(
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_civil_id],
+        help_text="Residents only: a visitor from abroad has none.",
+    )
     name_ar = models.CharField(
         "name (Arabic)", max_length=NAME_MAX_LENGTH, validators=[validate_arabic_name]
     )
@@ -47,6 +58,14 @@ class Person(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     passport_number = models.CharField(max_length=20)
     passport_expiry = models.DateField()
+    residency_grounds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "Grounds for a long residency an officer has verified (property owner, investor): "
+            "values of core.law ResidencyGround."
+        ),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -63,17 +82,34 @@ class Person(models.Model):
         constraints = [
             # Twelve ASCII digits, whatever wrote the row: one spelling, so one person.
             models.CheckConstraint(
-                name="civil_id_ascii_digits", condition=Q(civil_id__regex=r"^[0-9]{12}$")
-            )
+                name="civil_id_ascii_digits",
+                condition=Q(civil_id__isnull=True) | Q(civil_id__regex=r"^[0-9]{12}$"),
+            ),
+            # A visitor is known by passport: one person per passport and nationality.
+            models.UniqueConstraint(
+                fields=["nationality", "passport_number"],
+                condition=Q(civil_id__isnull=True),
+                name="one_visitor_per_passport",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_en} ({self.civil_id})"
+        return f"{self.name_en} ({self.civil_id or f'passport {self.passport_number}'})"
+
+    @property
+    def is_visitor(self) -> bool:
+        return self.civil_id is None
+
+    @property
+    def is_kuwaiti(self) -> bool:
+        """A citizen: holds no residency, and sponsors as a Kuwaiti household."""
+        return self.nationality == KUWAITI
 
     def clean_fields(self, exclude: set[str] | None = None) -> None:
         """Values as they are stored (the admin, services' ``full_clean``), then validated:
         digits of any script as ASCII, names in normal form with single spaces."""
-        self.civil_id = normalize_digits(self.civil_id)
+        if self.civil_id is not None:
+            self.civil_id = normalize_digits(self.civil_id) or None
         self.name_ar = normalize_text(self.name_ar)
         self.name_en = normalize_text(self.name_en)
         self.passport_number = normalize_digits(self.passport_number).upper()
@@ -100,6 +136,12 @@ class Sponsor(models.Model):
     )
     monthly_salary = models.DecimalField(
         "monthly salary (KWD)", max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    profession = models.CharField(
+        max_length=32,
+        choices=Profession.choices,
+        blank=True,
+        help_text="Individuals: as on the work permit (some are exempt from salary rules).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

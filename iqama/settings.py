@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "channels",
     "strawberry_django",
     "core",
+    "core.law",
     "core.renewals",
     "core.applications",
     "core.documents",
@@ -289,7 +290,6 @@ DOCUMENTS = {
 RENEWAL_RULES = {
     "WINDOW_MONTHS": int(os.environ.get("RENEWAL_WINDOW_MONTHS", "3")),
     "GRACE_DAYS": int(os.environ.get("RENEWAL_GRACE_DAYS", "60")),
-    "FAMILY_JOIN_MIN_SALARY": os.environ.get("FAMILY_JOIN_MIN_SALARY", "800.000"),
     "REQUIRE_DOCUMENTS": os.environ.get("RENEWAL_REQUIRE_DOCUMENTS", "1") == "1",
 }
 

@@ -17,13 +17,17 @@ class FeeRateAdmin(admin.ModelAdmin):
         "kind",
         "article",
         "relation",
+        "household",
         "sponsor_article",
-        "annual_amount",
+        "from_article",
+        "amount",
+        "per",
         "effective_from",
         "effective_until",
         "legal_basis",
+        "source_kind",
     ]
-    list_filter = ["kind", "article", "effective_from"]
+    list_filter = ["kind", "article", "source_kind", "effective_from"]
     search_fields = ["legal_basis"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -56,7 +60,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class QuoteLineInline(ReadOnlyInline):
     model = models.QuoteLine
-    fields = ["person", "kind", "description_en", "months", "annual_rate", "amount"]
+    fields = ["person", "kind", "description_en", "months", "rate_amount", "rate_per", "amount"]
 
 
 @admin.register(models.Quote)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.applications.models import Application, ApplicationItem
 from core.applications.states import GONE_ITEM_STATES, State
 from core.errors import DomainError, DomainErrors
+from core.law.rules import Law
 from payments.errors import PaymentErrorCode
 from payments.models import Quote, QuoteLine
 from payments.pricing import price_items
@@ -42,7 +43,7 @@ def current_quote(application: Application) -> Quote | None:
 def live_items(application: Application) -> list[ApplicationItem]:
     return list(
         application.items.exclude(state__in=GONE_ITEM_STATES)
-        .select_related("person", "permit", "application__sponsor")
+        .select_related("person", "permit", "application__sponsor__person")
         .prefetch_related("checks")
     )
 
@@ -50,13 +51,13 @@ def live_items(application: Application) -> list[ApplicationItem]:
 def quote_issue(application: Application, *, now: dt.datetime | None = None) -> Quote:
     """Price the application now and keep the quote; the amount due follows it."""
     now = now or timezone.now()
-    prices = price_items(live_items(application), timezone.localdate(now))
+    prices = price_items(live_items(application), Law(timezone.localdate(now)))
     if prices.missing:
         raise DomainErrors(
             DomainError(
                 PaymentErrorCode.NO_FEE_RATE,
                 f"people.{item.person_id}",
-                {"article": item.permit.article if item.permit_id else "—"},
+                {"article": item.article or "—"},
             )
             for item in prices.missing
         )
@@ -76,7 +77,8 @@ def quote_issue(application: Application, *, now: dt.datetime | None = None) -> 
             description_en=line.description_en,
             description_ar=line.description_ar,
             months=line.months,
-            annual_rate=line.annual,
+            rate_amount=line.rate_amount,
+            rate_per=line.per or "",
             fee_rate=line.rate,
             amount=line.amount,
             detail=line.detail,

@@ -18,6 +18,7 @@ from realtime.groups import (
     APPLICATION_CHANGED,
     PERMIT_CHANGED,
     application_group,
+    holder_group,
     permit_group,
     sponsor_applications_group,
 )
@@ -44,6 +45,8 @@ def _on_application_changed(sender: Any, *, message: ApplicationMessage, **_: An
     payload = {"type": APPLICATION_CHANGED, "message": message.as_dict()}
     send_to_group(application_group(message.application_id), payload)
     send_to_group(sponsor_applications_group(message.sponsor_id), payload)
+    for person_id in message.holder_ids:
+        send_to_group(holder_group(person_id), payload)
 
 
 def connect() -> None:

@@ -14,3 +14,8 @@ def application_group(application_id: int) -> str:
 
 def sponsor_applications_group(sponsor_id: int) -> str:
     return f"sponsor.{sponsor_id}.applications"
+
+
+def holder_group(person_id: int) -> str:
+    """A person's own residency: the events about their part of any application."""
+    return f"person.{person_id}.residency"

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from strawberry.django.context import StrawberryDjangoContext
+
+from core.law.rules import Law
 
 
 @dataclass
@@ -17,6 +20,13 @@ class IqamaContext(StrawberryDjangoContext):
     request_id: str = "-"
     ws: Any = None
     connection_params: dict[str, Any] | None = None
+    _law: Law | None = None
+
+    def law(self) -> Law:
+        """The law in force today, read once per request (or per day of a websocket)."""
+        if self._law is None or self._law.day != timezone.localdate():
+            self._law = Law()
+        return self._law
 
 
 def language_from_header(value: str | None) -> str:

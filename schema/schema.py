@@ -21,6 +21,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from schema import fastpath
 from schema.accounts.schema import AccountMutation, AccountQuery
+from schema.applications.holder import OwnResidencyQuery, OwnResidencySubscription
 from schema.applications.mutations import ApplicationMutation
 from schema.applications.queries import ApplicationQuery
 from schema.applications.subscriptions import ApplicationSubscription
@@ -32,12 +33,21 @@ from schema.documents.queries import DocumentQuery
 from schema.error_policy import ErrorPolicy, request_id_of, unexpected
 from schema.limits import DepthAndAliasLimits, QueryCost
 from schema.payments.mutations import PaymentMutation
+from schema.payments.preview import ApplicationPreviewQuery
 from schema.payments.queries import PaymentQuery
 from schema.scalars import DECIMAL
 
 
 @strawberry.type
-class Query(ResidencyQuery, ApplicationQuery, DocumentQuery, PaymentQuery, AccountQuery):
+class Query(
+    ResidencyQuery,
+    ApplicationQuery,
+    ApplicationPreviewQuery,
+    OwnResidencyQuery,
+    DocumentQuery,
+    PaymentQuery,
+    AccountQuery,
+):
     pass
 
 
@@ -49,7 +59,7 @@ class Mutation(
 
 
 @strawberry.type
-class Subscription(PermitSubscription, ApplicationSubscription):
+class Subscription(PermitSubscription, ApplicationSubscription, OwnResidencySubscription):
     pass
 
 

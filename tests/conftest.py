@@ -11,6 +11,7 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.test import Client
 
+from core.law import published
 from payments.fee_seed import seed_rows
 from payments.models import FeeRate
 from tests import factories
@@ -72,8 +73,9 @@ def documents_optional(settings):
 
 @pytest.fixture(autouse=True)
 def fee_schedule(request):
-    """The fee schedule migration payments/0002 seeds. A test that flushes the tables (a live
-    server, a transactional test) takes it away from the tests after it: put it back."""
+    """The fee schedule and the law's provisions the migrations seed (payments/0002 and 0008,
+    law/0002). A test that flushes the tables (a live server, a transactional test) takes them
+    away from the tests after it: put them back."""
     names = set(request.fixturenames)
     if request.node.get_closest_marker("django_db") or names & {
         "db",
@@ -83,6 +85,7 @@ def fee_schedule(request):
         request.getfixturevalue("_django_db_helper")
         if not FeeRate.objects.exists():
             FeeRate.objects.bulk_create(seed_rows(FeeRate))
+        published.load()
 
 
 @pytest.fixture

@@ -144,3 +144,29 @@ def household() -> dict:
         "maid": maid.person,
         "permits": {"wife": wife.permit, "child": child.permit, "maid": maid.permit},
     }
+
+
+def self_sponsored(
+    article: int = Article.SELF_RESIDENCE, days_left: int = 40, **spec_kw: Any
+) -> dict:
+    """A resident who sponsors themself (Art. 24, or Art. 19) and signs in."""
+    head = person(login=True, **spec_kw)
+    sponsor = households.individual(head, salary="2500.000")
+    own = households.permit(head, sponsor, article, expires_in=days_left)
+    return {"person": head, "user": head.user, "sponsor": sponsor, "permit": own}
+
+
+def employed_worker(days_left: int = 40, article: int = Article.PRIVATE_SECTOR) -> dict:
+    """A company (or, for Art. 17, a government body) with an HR user, and a worker on its file
+    who signs in, his permit inside the renewal window."""
+    if article == Article.GOVERNMENT:
+        employer = households.government(f"Ministry {next(_serial)}", "وزارة", staff=[user()])
+        staff = employer.staff.get().user
+    else:
+        employer, [staff] = company("Gulf Works")
+    worker = households.join(
+        employer,
+        Member(spec(name_en="Worker One", login=True), Relation.EMPLOYEE, article, days_left),
+        password=PASSWORD,
+    )
+    return {"employer": employer, "staff": staff, "worker": worker.person, "permit": worker.permit}

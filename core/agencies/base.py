@@ -65,6 +65,7 @@ class CourtRecordKind(enum.StrEnum):
     JUDGMENT = "judgment"
     TRAVEL_BAN = "travel_ban"
     ENFORCEMENT_ORDER = "enforcement_order"
+    DEPORTATION_ORDER = "deportation_order"
 
 
 @dataclass(frozen=True)

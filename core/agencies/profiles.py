@@ -21,9 +21,6 @@ from django.utils import timezone
 from core.agencies.base import CourtRecord, CourtRecordKind, Fine, FineKind
 from core.civil_id import make_civil_id, parse_civil_id
 
-# Overstaying a residency is fined per day, up to a cap.
-RESIDENCY_FINE_PER_DAY_KD = Decimal("2.000")
-RESIDENCY_FINE_CAP_KD = Decimal("600.000")
 ADULT_AGE = 18
 
 # The share of people with each trait. Draws are independent, so traits combine.
@@ -31,11 +28,11 @@ SHARES = {
     "insurance_partial": 0.12,
     "insurance_none": 0.13,
     "traffic_fines": 0.25,
-    "residency_fine": 0.10,
     "open_case": 0.04,
     "judgment": 0.02,
     "travel_ban": 0.02,
     "enforcement_order": 0.015,
+    "deportation_order": 0.005,
     "permit_ends_early": 0.05,
     "permit_other_employer": 0.03,
     "permit_none": 0.04,
@@ -66,6 +63,10 @@ COURT_WORDING = {
     CourtRecordKind.ENFORCEMENT_ORDER: (
         "Enforcement order for an unpaid debt",
         "أمر تنفيذ لدين غير مسدد",
+    ),
+    CourtRecordKind.DEPORTATION_ORDER: (
+        "Deportation ordered in a criminal judgment",
+        "إبعاد بموجب حكم جزائي",
     ),
 }
 
@@ -111,10 +112,6 @@ class SimulatedProfile:
         return any(f.kind == FineKind.TRAFFIC for f in self.fines)
 
     @property
-    def has_residency_fine(self) -> bool:
-        return any(f.kind == FineKind.RESIDENCY for f in self.fines)
-
-    @property
     def has_fines(self) -> bool:
         return bool(self.fines)
 
@@ -135,14 +132,12 @@ class SimulatedProfile:
         return CourtRecordKind.ENFORCEMENT_ORDER in self.court_kinds
 
     @property
-    def court_blocks(self) -> bool:
-        """A travel ban or enforcement order: the renewal rules block on these."""
-        return self.has_travel_ban or self.has_enforcement_order
+    def has_deportation_order(self) -> bool:
+        return CourtRecordKind.DEPORTATION_ORDER in self.court_kinds
 
-    @property
-    def court_review(self) -> bool:
-        """Only an open case or judgment: the renewal rules send these to an officer."""
-        return bool(self.court_records) and not self.court_blocks
+    def court_records_only(self, *kinds: CourtRecordKind) -> bool:
+        """Court records, all of these kinds (what the law makes of them is ``core.law``'s)."""
+        return bool(self.court_kinds) and self.court_kinds <= set(kinds)
 
     @property
     def valid_work_permit(self) -> bool:
@@ -191,18 +186,6 @@ def profile_for(civil_id: str) -> SimulatedProfile:
             en, ar, amount = draw.choice(TRAFFIC_OFFENCES)
             reference = f"MOI-T-{draw.randrange(10**7):07d}"
             fines.append(Fine(FineKind.TRAFFIC, reference, amount, en, ar))
-    if draw.random() < SHARES["residency_fine"]:
-        days = draw.randint(3, 120)
-        amount = min(RESIDENCY_FINE_PER_DAY_KD * days, RESIDENCY_FINE_CAP_KD)
-        fines.append(
-            Fine(
-                FineKind.RESIDENCY,
-                f"MOI-R-{draw.randrange(10**7):07d}",
-                amount,
-                f"Residency overstay of {days} days",
-                f"مخالفة إقامة: تجاوز مدة الإقامة {days} يوماً",
-            )
-        )
 
     records: list[CourtRecord] = []
     for kind in CourtRecordKind:

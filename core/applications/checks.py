@@ -32,6 +32,7 @@ from core.applications.kinds import kind_of
 from core.applications.models import AgencyCheck, AgencyName, CheckStatus
 from core.applications.progress import application_progress
 from core.applications.states import CHECKING_STATES
+from core.law.rules import Law
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _ask(check: AgencyCheck) -> tuple[verdicts.Verdict, dict[str, Any]]:
     elif check.agency == AgencyName.FINES:
         verdict = verdicts.fines(facts)
     elif check.agency == AgencyName.COURTS:
-        verdict = verdicts.courts(facts)
+        verdict = verdicts.courts(facts, Law())
     else:
         verdict = verdicts.work_permit(
             facts, end=subject.period_end, employer_file=subject.employer_file_number

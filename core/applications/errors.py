@@ -26,6 +26,9 @@ class ApplicationErrorCode(enum.StrEnum):
     UNKNOWN_DOCUMENT_KIND = "unknown_document_kind"
     INVALID_TEXT = "invalid_text"
     DOCUMENT_MISSING = "document_missing"
+    RENEWED_BY_SPONSOR = "renewed_by_sponsor"
+    UNKNOWN_KIND = "unknown_kind"
+    NO_DURATION_ALLOWED = "no_duration_allowed"
 
 
 register_messages(
@@ -96,6 +99,18 @@ register_messages(
         ApplicationErrorCode.EMPTY_APPLICATION: (
             "Add at least one person to the application.",
             "يرجى إضافة شخص واحد على الأقل إلى الطلب.",
+        ),
+        ApplicationErrorCode.RENEWED_BY_SPONSOR: (
+            "An Art. {article} residency is renewed by its sponsor ({sponsor}), not by its holder.",
+            "إقامة المادة {article} يجددها الكفيل ({sponsor}) لا صاحبها.",
+        ),
+        ApplicationErrorCode.NO_DURATION_ALLOWED: (
+            "No duration can be given now: it is bounded by {limit_en}.",
+            "لا يمكن منح أي مدة حالياً: المدة مقيدة بـ{limit_ar}.",
+        ),
+        ApplicationErrorCode.UNKNOWN_KIND: (
+            "No such kind of application.",
+            "نوع الطلب غير معروف.",
         ),
         ApplicationErrorCode.WRONG_STATE: (
             "The application is {state}: this cannot be done now.",

@@ -40,11 +40,24 @@ def record_event(
         from_state=from_state,
         to_state=to_state,
     )
-    announce_after_commit(application_changed, message_of(event, application))
+    announce_after_commit(
+        application_changed, message_of(event, application, _holders(application, detail))
+    )
     return event
 
 
-def message_of(event: ApplicationEvent, application: Application) -> ApplicationMessage:
+def _holders(application: Application, detail: dict[str, Any]) -> tuple[int, ...]:
+    """The people with a login this event is about: the checked person for a check event,
+    else everyone on the application."""
+    items = application.items.filter(person__user__isnull=False)
+    if "person_id" in detail:
+        items = items.filter(person_id=detail["person_id"])
+    return tuple(items.values_list("person_id", flat=True))
+
+
+def message_of(
+    event: ApplicationEvent, application: Application, holder_ids: tuple[int, ...] = ()
+) -> ApplicationMessage:
     return ApplicationMessage(
         application_id=application.pk,
         application_kind=application.kind,
@@ -57,6 +70,7 @@ def message_of(event: ApplicationEvent, application: Application) -> Application
         from_state=event.from_state,
         to_state=event.to_state,
         detail=event.detail,
+        holder_ids=holder_ids,
     )
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.applications.states import State
+from core.articles import Article, Relation
 from core.events import ApplicationEventKind
 from core.models import Person, ResidencyPermit, Sponsor
 
@@ -48,7 +49,9 @@ class Application(models.Model):
 
 class ApplicationItem(models.Model):
     """One person in an application, with the duration chosen for them; ``permit`` is the
-    residency the application is about, when it is about one."""
+    residency the application is about, when it is about one; ``relation`` and ``article`` say
+    who the person is to the application's sponsor and under which article the residency (or
+    visit) being applied for falls, as fixed when the person was added."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="items")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="application_items")
@@ -60,6 +63,8 @@ class ApplicationItem(models.Model):
         blank=True,
     )
     months = models.PositiveSmallIntegerField(null=True, blank=True)
+    relation = models.CharField(max_length=20, choices=Relation.choices, blank=True)
+    article = models.PositiveSmallIntegerField(choices=Article.choices, null=True, blank=True)
     state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
     # Kept while the item is in an open application: the database itself refuses a person in
     # two open applications, whatever races the services lose.

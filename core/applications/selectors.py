@@ -3,16 +3,20 @@
 Those who act for its sponsor (the individual sponsor, a company's or government body's staff)
 and the back office. Who may see an application may act on it, as far as its state allows;
 anyone else finds it missing.
+
+A person also sees their own part of an application made for them by someone else (a worker,
+the renewal of his Art. 18 residency by his employer): their item and its checks, never the
+application itself, its amounts or anyone else on it (``visible_items``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core import access
-from core.applications.models import Application
+from core.applications.models import AgencyCheck, Application, ApplicationItem
 
 
 @access.per_user
@@ -20,3 +24,26 @@ def visible_applications(user: Any) -> QuerySet[Application]:
     if access.is_back_office(user):
         return Application.objects.all()
     return Application.objects.filter(sponsor__in=access.represented_sponsor_ids(user))
+
+
+@access.per_user
+def visible_items(user: Any) -> QuerySet[ApplicationItem]:
+    """The items of visible applications, and the person's own items in anyone's."""
+    if access.is_back_office(user):
+        return ApplicationItem.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return ApplicationItem.objects.none()
+    return ApplicationItem.objects.filter(
+        Q(application__in=visible_applications(user).values("pk")) | Q(person__user_id=user.pk)
+    )
+
+
+def visible_checks(user: Any) -> QuerySet[AgencyCheck]:
+    return AgencyCheck.objects.filter(item__in=visible_items(user).values("pk"))
+
+
+def own_items(user: Any) -> QuerySet[ApplicationItem]:
+    """The signed-in person's own items, whoever applied for them."""
+    if not (user and user.is_authenticated and user.is_active):
+        return ApplicationItem.objects.none()
+    return ApplicationItem.objects.filter(person__user_id=user.pk)

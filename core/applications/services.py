@@ -33,7 +33,7 @@ from core.applications.states import EDITABLE_STATES, State
 from core.documents.kinds import DocumentKind
 from core.errors import DomainError, DomainErrors
 from core.events import ApplicationEventKind
-from core.models import Sponsor
+from core.law.rules import Law
 from core.names import free_text
 
 
@@ -57,24 +57,26 @@ def _editable(actor: Any, application_id: int | None) -> Application:
     return application
 
 
-def _sponsors_of(actor: Any):
-    if access.is_back_office(actor):
-        return Sponsor.objects.all()
-    return access.represented_sponsors(actor)
-
-
 def _add_items(application: Application, people: Iterable[PersonChoice]) -> None:
     """Every person the kind accepts, or every reason why not, all at once."""
     kind = kind_of(application)
-    today = timezone.localdate()
+    law = Law()
     items, errors = [], []
     for index, choice in enumerate(people):
+        field = f"people.{index}"
         try:
-            items.append(kind.new_item(application, choice, field=f"people.{index}", today=today))
+            item = kind.new_item(application, choice, field=field, law=law)
         except DomainError as exc:
             errors.append(exc)
+            continue
         except DomainErrors as exc:
             errors += exc.errors
+            continue
+        problems = kind.item_problems(item, months=choice.months, law=law)
+        for problem in problems:
+            problem.field = f"{field}.{problem.field}"
+        errors += problems
+        items.append(item)
     if errors:
         raise DomainErrors(errors)
     try:
@@ -89,7 +91,7 @@ def _add_items(application: Application, people: Iterable[PersonChoice]) -> None
 def application_create(
     *, actor: Any, kind: str, sponsor_id: int | None, people: list[PersonChoice]
 ) -> Application:
-    sponsor = _sponsors_of(actor).filter(pk=sponsor_id).first()
+    sponsor = access.actable_sponsors(actor).filter(pk=sponsor_id).first()
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
     if not people:
@@ -122,10 +124,14 @@ def application_choose_duration(
     *, actor: Any, application_id: int | None, person_id: int | None, months: int
 ) -> Application:
     application = _editable(actor, application_id)
-    item = application.items.select_related("permit__holder").filter(person_id=person_id).first()
+    item = (
+        application.items.select_related("person", "permit__holder", "application__sponsor__person")
+        .filter(person_id=person_id)
+        .first()
+    )
     if item is None:
         raise DomainError(ApplicationErrorCode.UNKNOWN_PERSON, "personId")
-    problems = kind_of(application).item_problems(item, months=months, today=timezone.localdate())
+    problems = kind_of(application).item_problems(item, months=months, law=Law())
     if problems:
         raise DomainErrors(problems)
     item.months = months
@@ -138,17 +144,19 @@ def application_submit(*, actor: Any, application_id: int | None) -> Application
     """Validate every item again, then create one check per item per agency and start them."""
     application = _editable(actor, application_id)
     kind = kind_of(application)
-    items = list(application.items.select_related("permit__holder", "application__sponsor"))
+    items = list(
+        application.items.select_related("person", "permit__holder", "application__sponsor__person")
+    )
     if not items:
         raise DomainError(ApplicationErrorCode.EMPTY_APPLICATION, "people")
-    today = timezone.localdate()
+    law = Law()
     errors: list[DomainError] = []
     for item in items:
         if item.months is None:
             field = f"item.{item.person_id}"
             errors.append(DomainError(ApplicationErrorCode.DURATION_REQUIRED, field))
             continue
-        errors += kind.item_problems(item, months=item.months, today=today)
+        errors += kind.item_problems(item, months=item.months, law=law)
     if errors:
         raise DomainErrors(errors)
     application_transition(application, State.SUBMITTED, actor=actor)

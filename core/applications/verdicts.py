@@ -1,6 +1,7 @@
 """What each agency's facts mean for an application: clear, review or blocked, with what is
-owed to the agency. One place for these rules, whatever the kind of application; the adapters
-(``core.agencies``) report facts only, and prices are ``payments.pricing``'s."""
+owed to the agency. One place for these rules, whatever the kind of application; what a court
+finding does is the law's data (``core.law``); the adapters (``core.agencies``) report facts
+only, and prices are ``payments.pricing``'s."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from decimal import Decimal
 
 from core.agencies.base import (
     CourtFacts,
-    CourtRecordKind,
     FinesFacts,
     InsuranceFacts,
     WorkPermitFacts,
 )
 from core.applications.models import CheckStatus
+from core.law.models import CourtEffect
+from core.law.rules import Law
 
 NOTHING = Decimal("0.000")
 
@@ -66,26 +68,39 @@ def fines(facts: FinesFacts) -> Verdict:
     )
 
 
-BLOCKING_RECORDS = frozenset({CourtRecordKind.TRAVEL_BAN, CourtRecordKind.ENFORCEMENT_ORDER})
+STATUS_OF_EFFECT = {
+    CourtEffect.BLOCK: CheckStatus.BLOCKED,
+    CourtEffect.REVIEW: CheckStatus.REVIEW,
+    CourtEffect.PASS: CheckStatus.CLEAR,
+}
+STRONGEST_FIRST = (CourtEffect.BLOCK, CourtEffect.REVIEW, CourtEffect.PASS)
 
 
-def courts(facts: CourtFacts) -> Verdict:
-    kinds = {r.kind for r in facts.records}
-    if kinds & BLOCKING_RECORDS:
-        return Verdict(
-            CheckStatus.BLOCKED,
-            NOTHING,
-            "A travel ban or enforcement order prevents the application.",
-            "يوجد منع سفر أو أمر تنفيذ يمنع الطلب.",
+def _explained(law: Law, kind: str) -> tuple[str, str]:
+    finding = law.court_finding(kind)
+    if finding is None:
+        return (
+            f"A court record ({kind}): an officer reviews it.",
+            "يوجد سجل قضائي: يراجعه موظف مختص.",
         )
-    if kinds:
-        return Verdict(
-            CheckStatus.REVIEW,
-            NOTHING,
-            "Court records found: an officer will review them.",
-            "توجد سجلات قضائية: سيراجعها موظف مختص.",
-        )
-    return Verdict(CheckStatus.CLEAR, NOTHING, "No court records.", "لا توجد سجلات قضائية.")
+    return finding.explanation_en, finding.explanation_ar
+
+
+def courts(facts: CourtFacts, law: Law) -> Verdict:
+    """The strongest effect among the records' (``core.law``: block, review or pass; a kind
+    of record the law's data does not name is reviewed), with the law's explanations."""
+    kinds = sorted({record.kind for record in facts.records})
+    if not kinds:
+        return Verdict(CheckStatus.CLEAR, NOTHING, "No court records.", "لا توجد سجلات قضائية.")
+    effects = {kind: law.court_effect(kind) for kind in kinds}
+    strongest = next(effect for effect in STRONGEST_FIRST if effect in effects.values())
+    explained = [_explained(law, kind) for kind in kinds if effects[kind] == strongest]
+    return Verdict(
+        STATUS_OF_EFFECT[strongest],
+        NOTHING,
+        " ".join(en for en, _ in explained),
+        " ".join(ar for _, ar in explained),
+    )
 
 
 def work_permit(facts: WorkPermitFacts, *, end: dt.date, employer_file: str | None) -> Verdict:

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import timezone
 
-from core.articles import Article, Relation, rule_for
+from core.articles import Article, Relation
 from core.documents.kinds import DocumentKind
 from core.documents.models import Document
+from core.law.rules import Law
 from core.models import Dependent, Person, ResidencyPermit, Sponsor
 
 
@@ -246,6 +247,7 @@ def relation_for_article(person: Person, article: int) -> tuple[str | None, Spon
     if permit is not None:
         dependency = dependencies.filter(sponsor=permit.sponsor).first()
         return (dependency.relation if dependency else None), permit.sponsor
-    allowed = rule_for(article).relations if article in Article.values else frozenset()
+    term = Law().article(article)
+    allowed = frozenset(term.relations) if term else frozenset()
     dependency = dependencies.filter(relation__in=allowed).first()
     return (dependency.relation, dependency.sponsor) if dependency else (None, None)

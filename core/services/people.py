@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import access
-from core.articles import Relation, relations_for_sponsor_kind
+from core.articles import Relation
 from core.civil_id import InvalidCivilId, normalize_digits, parse_civil_id
 from core.errors import DomainError, DomainErrors, ResidencyErrorCode
+from core.law.rules import Law
 from core.models import Dependent, Person, ResidencyPermit, Sex, Sponsor
 from core.names import NameProblem, Script, name_problem, normalize_text
 from core.validators import validate_nationality
@@ -148,7 +149,7 @@ def dependent_add(*, actor: Any, sponsor: Sponsor, person: PersonData, relation:
         raise DomainError(ResidencyErrorCode.NOT_FOUND, "sponsorId")
     person = person_data_normalized(person)
     errors = person_data_errors(person)
-    if relation not in relations_for_sponsor_kind(sponsor.kind) or relation == Relation.SELF:
+    if relation not in Law().relations_sponsorable_by(sponsor.kind) or relation == Relation.SELF:
         errors.append(DomainError(ResidencyErrorCode.RELATION_NOT_ALLOWED, "relation"))
     if errors:
         raise DomainErrors(errors)

@@ -13,20 +13,14 @@ from strawberry import relay
 from strawberry.types import Info
 
 from core.applications import review, services
-from core.applications.errors import ApplicationErrorCode
 from core.applications.kinds import PersonChoice
 from core.applications.kinds.renewal import KIND as RENEWAL
+from schema.applications.errors import ApplicationError
 from schema.applications.types import APPLICATION_TYPE_NAMES, Application, RenewalApplication
 from schema.documents.types import DocumentKindEnum
-from schema.errors import Error, pk_of, run_domain
+from schema.errors import pk_of, run_domain
 
-ApplicationErrorCodeEnum = strawberry.enum(ApplicationErrorCode, name="ApplicationErrorCode")
 RENEWAL_DEPRECATION = "Use the mutation of the same name for any application: {name}."
-
-
-@strawberry.type
-class ApplicationError(Error):
-    code: ApplicationErrorCodeEnum
 
 
 @strawberry.input

@@ -21,8 +21,9 @@ from strawberry.types import Info
 from core.applications import models
 from core.applications.kinds import KINDS, ChargeKind, reference
 from core.applications.kinds.renewal import KIND as RENEWAL
-from core.applications.selectors import visible_applications
+from core.applications.selectors import visible_applications, visible_checks, visible_items
 from core.applications.states import GONE_ITEM_STATES, State
+from core.documents.access import visible_documents
 from core.events import ApplicationEventKind
 from payments.pricing import price_items
 from schema.core.types import Person, ResidencyPermit, Sponsor
@@ -81,7 +82,7 @@ class AgencyCheck(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
-        return queryset.filter(item__application__in=visible(info).values("pk"))
+        return queryset.filter(pk__in=visible_checks(info.context.user).values("pk"))
 
 
 @strawberry.type(
@@ -185,7 +186,7 @@ def _prefetched(root: Any, attribute: str, fallback: Any) -> list:
 CHARGED_ITEMS = Prefetch(
     "items",
     queryset=models.ApplicationItem.objects.exclude(state__in=GONE_ITEM_STATES)
-    .select_related("person", "permit", "application__sponsor")
+    .select_related("person", "permit", "application__sponsor__person")
     .prefetch_related("checks"),
     to_attr="charged_items",
 )
@@ -248,6 +249,16 @@ class Application(relay.Node):
         return with_kind(queryset.filter(pk__in=visible(info).values("pk")))
 
 
+def _visible_document_ids(info: Info) -> set[int]:
+    """Read once per request, whatever the number of items asked for."""
+    context = info.context
+    cached = getattr(context, "_visible_document_ids", None)
+    if cached is None:
+        cached = set(visible_documents(context.user).values_list("pk", flat=True))
+        context._visible_document_ids = cached
+    return cached
+
+
 @model_type(models.ApplicationItem, name="RenewalItem")
 class RenewalItem(relay.Node):
     person: Person
@@ -260,12 +271,15 @@ class RenewalItem(relay.Node):
         prefetch_related=["document_uses__document__blob"],
         description="The archived documents this person's renewal uses (attached on submit).",
     )
-    def documents(self, root: models.ApplicationItem) -> list[Document]:
-        return [use.document for use in root.document_uses.all()]
+    def documents(self, root: models.ApplicationItem, info: Info) -> list[Document]:
+        """Only those the viewer may see: a worker watching his own renewal does not see his
+        employer's papers."""
+        seen = _visible_document_ids(info)
+        return [use.document for use in root.document_uses.all() if use.document_id in seen]
 
     @classmethod
     def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:
-        return queryset.filter(application__in=visible(info).values("pk"))
+        return queryset.filter(pk__in=visible_items(info.context.user).values("pk"))
 
 
 @model_type(models.Application, name="RenewalApplication", filters=ApplicationFilter)

@@ -12,7 +12,6 @@ from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from core import access, models
-from core.articles import rule_for
 from schema.core.enums import (
     PermitChangeKindEnum,
     PermitStatusEnum,
@@ -28,12 +27,16 @@ def viewer(info: Info) -> Any:
     return info.context.user
 
 
-@strawberry.type(description="What an article of the residency law allows.")
+@strawberry.type(description="What an article of the residency law allows, in force today.")
 class ArticleRule:
     number: int
     title_en: str
     title_ar: str
-    max_renewal_months: int
+    max_renewal_months: int = strawberry.field(
+        description="The longest regular residency under it (a long-residency ground, such as "
+        "an investor's, can allow more: the preview says for whom)."
+    )
+    legal_basis: str
 
 
 @model_type(models.Person, name="Person")
@@ -134,13 +137,16 @@ class ResidencyPermit(relay.Node):
     )
 
     @strawberry_django.field(only=["article"])
-    def article_rule(self, root: models.ResidencyPermit) -> ArticleRule:
-        rule = rule_for(root.article)
+    def article_rule(self, root: models.ResidencyPermit, info: Info) -> ArticleRule | None:
+        term = info.context.law().article(root.article)
+        if term is None:
+            return None
         return ArticleRule(
-            number=int(rule.article),
-            title_en=rule.title_en,
-            title_ar=rule.title_ar,
-            max_renewal_months=rule.max_renewal_months,
+            number=int(term.article),
+            title_en=term.title_en,
+            title_ar=term.title_ar,
+            max_renewal_months=term.max_months,
+            legal_basis=term.legal_basis,
         )
 
     @classmethod

@@ -26,6 +26,7 @@ from schema.model_types import model_type
 
 PaymentStatusEnum = strawberry.enum(models.PaymentStatus, name="PaymentStatus")
 PaymentErrorCodeEnum = strawberry.enum(PaymentErrorCode, name="PaymentErrorCode")
+FeePerEnum = strawberry.enum(models.FeePer, name="FeePer")
 
 
 @strawberry.type
@@ -39,8 +40,21 @@ class QuoteLine:
     description_en: auto
     description_ar: auto
     months: auto
-    annual_rate: auto
+    rate_amount: auto = strawberry_django.field(
+        description="The schedule's rate this line was charged at, per ``ratePer``."
+    )
     amount: auto
+
+    @strawberry_django.field(
+        only=["rate_amount", "rate_per"],
+        deprecation_reason="Rates are not all yearly: use rateAmount and ratePer.",
+    )
+    def annual_rate(self, root: models.QuoteLine) -> Decimal | None:
+        return root.rate_amount if root.rate_per == models.FeePer.YEAR else None
+
+    @strawberry_django.field(only=["rate_per"])
+    def rate_per(self, root: models.QuoteLine) -> FeePerEnum | None:
+        return FeePerEnum(root.rate_per) if root.rate_per else None
 
     @strawberry_django.field(only=["kind"])
     def kind(self, root: models.QuoteLine) -> ChargeKindEnum:

@@ -28,7 +28,8 @@ START = """mutation($id: ID!, $key: String!) {
   errors { field code message messageEn messageAr } } }"""
 QUOTE = """query($id: ID!) { quote(applicationId: $id) {
   quote { id total currency expired issuedAt expiresAt
-    lines { person { nameEn } kind descriptionEn descriptionAr months annualRate amount }
+    lines { person { nameEn } kind descriptionEn descriptionAr months annualRate rateAmount
+      ratePer amount }
     people { person { nameEn } subtotal lines { kind amount } } }
   errors { field code message messageEn messageAr } } }"""
 

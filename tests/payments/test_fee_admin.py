@@ -32,10 +32,13 @@ def test_a_new_rate_from_the_admin_prices_the_next_quote(officer, household):
             "kind": "residency",
             "article": "20",
             "relation": "",
+            "household": "expatriate",
             "sponsor_article": "",
-            "annual_amount": "15.000",
+            "amount": "15.000",
+            "per": "year",
             "effective_from": today.isoformat(),
             "legal_basis": "Ministerial Decree 9999/2026",
+            "source_kind": "decision",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -49,7 +52,8 @@ def test_the_admin_refuses_a_rate_that_cannot_be(officer):
         {
             "kind": "health_insurance",
             "article": "18",
-            "annual_amount": "-1",
+            "amount": "-1",
+            "per": "year",
             "effective_from": timezone.localdate().isoformat(),
         },
     )
@@ -60,6 +64,6 @@ def test_the_admin_refuses_a_rate_that_cannot_be(officer):
 def test_a_used_rate_keeps_its_amount(officer, household):
     app = awaiting_payment(household, household["maid"])
     quote_issue(app)
-    rate = FeeRate.objects.get(article=20)
+    rate = FeeRate.objects.get(article=20, household="expatriate")
     page = officer.get(f"/admin/payments/feerate/{rate.pk}/change/").content.decode()
-    assert 'name="annual_amount"' not in page and 'name="effective_until"' in page
+    assert 'name="amount"' not in page and 'name="effective_until"' in page

@@ -57,7 +57,7 @@ def post_callback(sandbox, **posted) -> httpx.Response:
     return httpx.post(f"{sandbox.url}/payments/knet/response", data=posted, timeout=30)
 
 
-def forged(track_id: str, *, result="CAPTURED", amt="30.000", key=RESOURCE_KEY, **extra) -> dict:
+def forged(track_id: str, *, result="CAPTURED", amt="70.000", key=RESOURCE_KEY, **extra) -> dict:
     pairs = [
         ("paymentid", "999000111222333444"),
         ("result", result),
@@ -90,7 +90,8 @@ def test_approve_captures_then_the_application_is_paid_and_issued(paying, payer)
     application_changed.connect(listen, dispatch_uid="test-payments-announced")
     before = {item.permit_id: item.permit.expires_on for item in app.items.select_related("permit")}
     started = start(gql, app)
-    assert started["quote"]["total"] == "30.000"  # KD 20 (Art. 22 spouse) + KD 10 (Art. 20)
+    # KD 20 (Art. 22 spouse) + KD 50 (Art. 20, an expatriate household)
+    assert started["quote"]["total"] == "70.000"
     url = started["redirectUrl"]
     assert url.startswith(f"{server.url}/sandbox/knet/kpg/PaymentHTTP.htm?param=paymentInit&")
 
@@ -106,7 +107,7 @@ def test_approve_captures_then_the_application_is_paid_and_issued(paying, payer)
     callback = payment.events.get(kind="callback").fields
     for field in ("paymentid", "result", "auth", "ref", "tranid", "postdate", "amt", "udf1"):
         assert callback[field], field
-    assert callback["udf1"] == reference(app) and callback["amt"] == "30.000"
+    assert callback["udf1"] == reference(app) and callback["amt"] == "70.000"
     assert payment.reference and payment.transaction_id and payment.auth_code
     receipt = Receipt.objects.get(payment=payment)
     assert receipt.number == f"R-{timezone.localdate():%Y}-{payment.pk:06d}"
@@ -302,10 +303,10 @@ def test_a_rejection_after_payment_refunds_through_the_gateway(paying, payer, mo
     assert payment.status == PaymentStatus.REFUNDED
     assert kinds(payment)[-3:] == ["refund_due", "refund", "refunded"]
     refund = payment.events.get(kind="refund")
-    assert refund.fields["result"] == "CAPTURED" and refund.fields["amt"] == "30.000"
+    assert refund.fields["result"] == "CAPTURED" and refund.fields["amt"] == "70.000"
     assert refund.fields["tranid"] and refund.fields["tranid"] != payment.transaction_id
     txn = KnetSandboxTransaction.objects.get(track_id=payment.track_id)
-    assert txn.refunded == Decimal("30.000") and len(txn.refunds) == 1
+    assert txn.refunded == Decimal("70.000") and len(txn.refunds) == 1
 
 
 def test_any_rejection_of_a_paid_application_refunds(paying, payer, monkeypatch):

@@ -37,7 +37,7 @@ def test_approved_captures_then_the_application_is_paid_and_issued(
     started = start(household, application)
     assert started.errors == [] and started.redirect_url.startswith("https://dummy.")
     payment = started.payment
-    assert payment.gateway == "dummy" and payment.amount == Decimal("30.000")
+    assert payment.gateway == "dummy" and payment.amount == Decimal("70.000")
     with django_capture_on_commit_callbacks(execute=True):
         payment_callback(DummyGateway.approve(payment.track_id))
     payment.refresh_from_db()

@@ -41,21 +41,24 @@ def test_the_quote_is_itemised_per_person_and_charge(gql, household):
         ("Mona Hassan", "FINES"): fines,
         # Art. 22 spouse of an Art. 18 holder: KD 20 a year
         ("Mona Hassan", "RESIDENCY_FEE"): Decimal("20.000"),
-        # Art. 20 domestic worker: KD 10 a year
-        ("Ana Reyes", "RESIDENCY_FEE"): Decimal("10.000"),
+        # Art. 20 domestic worker of an expatriate household: KD 50 a year
+        ("Ana Reyes", "RESIDENCY_FEE"): Decimal("50.000"),
     }
     residency = lines[("Mona Hassan", "RESIDENCY_FEE")]
+    assert residency["rateAmount"] == "20.000" and residency["ratePer"] == "YEAR"
     assert residency["annualRate"] == "20.000" and residency["months"] == 12
     assert "Art. 22" in residency["descriptionEn"] and "المادة 22" in residency["descriptionAr"]
-    assert Decimal(quote["total"]) == fines + Decimal("130.000")
+    assert Decimal(quote["total"]) == fines + Decimal("170.000")
     subtotals = {p["person"]["nameEn"]: Decimal(p["subtotal"]) for p in quote["people"]}
-    assert subtotals == {"Mona Hassan": fines + 120, "Ana Reyes": Decimal("10.000")}
+    assert subtotals == {"Mona Hassan": fines + 120, "Ana Reyes": Decimal("50.000")}
     app.refresh_from_db()
     assert app.amount_due == Decimal(quote["total"])  # the amount due is the quote's
 
 
 def residency_fees(app) -> dict[int, Decimal]:
-    items = app.items.select_related("application__sponsor", "permit").prefetch_related("checks")
+    items = app.items.select_related(
+        "application__sponsor__person", "person", "permit"
+    ).prefetch_related("checks")
     return {
         line.item.person_id: line.amount
         for line in price_items(items).lines
@@ -69,38 +72,43 @@ def test_decree_rates_by_article_and_sponsor(household):
     assert residency_fees(app) == {
         h["wife"].pk: Decimal("20.000"),
         h["child"].pk: Decimal("20.000"),
-        h["maid"].pk: Decimal("10.000"),
+        h["maid"].pk: Decimal("50.000"),
     }
     # The head now holds an Art. 19 residency: his dependents pay KD 40, then Art. 24: KD 100.
-    # Domestic workers are not dependents under Art. 22: still KD 10.
+    # Domestic workers are not dependents under Art. 22: still KD 50.
     from core.models import ResidencyPermit
 
     ResidencyPermit.objects.filter(holder=h["head"]).update(article=19)
     assert residency_fees(app)[h["wife"].pk] == Decimal("40")
     ResidencyPermit.objects.filter(holder=h["head"]).update(article=24)
     fees = residency_fees(app)
-    assert fees[h["child"].pk] == 100 and fees[h["maid"].pk] == 10
+    assert fees[h["child"].pk] == 100 and fees[h["maid"].pk] == 50
 
 
-def test_seeded_schedule_is_the_decree():
-    from payments.pricing import health_rate, rates_on, residency_rate
+def test_seeded_schedule_is_the_regulations_from_23_december_2025():
+    from core.law.published import REGULATIONS
+    from payments.pricing import Standing, health_rate, matching_rates, rates_on
 
+    anyone = Standing(relation="", household="", sponsor_article=None)
     rates = rates_on(timezone.localdate())
-    for article, amount in ((17, 20), (18, 20), (20, 10), (19, 50), (24, 500)):
-        rate = residency_rate(rates, article=article, relation="", sponsor_article=None)
-        assert rate.annual_amount == Decimal(amount)
-        assert rate.legal_basis == "Ministerial Decree 2249/2025"
-        assert isinstance(rate.annual_amount, Decimal)
-        assert rate.annual_amount.as_tuple().exponent == -3
-    assert health_rate(rates).annual_amount == Decimal("100.000")
+    for article, amount in ((17, 20), (18, 20), (19, 50), (24, 500)):
+        [rate] = matching_rates(rates, FeeKind.RESIDENCY, anyone, article=article)
+        assert rate.amount == Decimal(amount) and rate.per == "year"
+        assert rate.legal_basis.startswith(REGULATIONS) and rate.source_kind
+        assert rate.effective_from == dt.date(2025, 12, 23)
+        assert isinstance(rate.amount, Decimal) and rate.amount.as_tuple().exponent == -3
+    assert health_rate(rates).amount == Decimal("100.000")
+    # The day before, the earlier schedule: its Art. 20 rate was one for every household.
+    earlier = rates_on(dt.date(2025, 12, 22))
+    [flat] = matching_rates(earlier, FeeKind.RESIDENCY, anyone, article=20)
+    assert flat.amount == Decimal("10.000") and flat.household == ""
+    assert flat.effective_until == dt.date(2025, 12, 23)
 
 
 def test_residency_is_charged_per_year_or_part_health_pro_rata():
-    from payments.pricing import health_amount, residency_amount
+    from payments.pricing import health_amount, years_charged
 
-    assert residency_amount(Decimal("20.000"), 12) == Decimal("20.000")
-    assert residency_amount(Decimal("20.000"), 13) == Decimal("40.000")
-    assert residency_amount(Decimal("10.000"), 6) == Decimal("10.000")
+    assert [years_charged(m) for m in (1, 6, 12, 13, 24, 25, 60)] == [1, 1, 1, 2, 2, 3, 5]
     assert health_amount(Decimal("100.000"), 6) == Decimal("50.000")
     assert health_amount(Decimal("100.000"), 7) == Decimal("58.333")
 
@@ -110,22 +118,24 @@ def test_the_quote_is_kept_until_it_expires_then_priced_again(gql, household, se
     app = awaiting_payment(h, h["maid"])
     gql.login(h["user"])
     first = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]
-    assert first["total"] == "10.000"
+    assert first["total"] == "50.000"
 
-    # Staff raise the Art. 20 fee from today: the quote given stands until it expires.
+    # Staff raise the Art. 20 fee of expatriate households from today: the quote given stands
+    # until it expires.
     FeeRate.objects.create(
         kind=FeeKind.RESIDENCY,
         article=20,
-        annual_amount=Decimal("15.000"),
+        household="expatriate",
+        amount=Decimal("55.000"),
         effective_from=timezone.localdate(),
         legal_basis="test decree",
     )
     again = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]
-    assert again["id"] == first["id"] and again["total"] == "10.000"
+    assert again["id"] == first["id"] and again["total"] == "50.000"
 
     Quote.objects.filter(application=app).update(expires_at=timezone.now() - dt.timedelta(1))
     renewed = gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]
-    assert renewed["id"] != first["id"] and renewed["total"] == "15.000"
+    assert renewed["id"] != first["id"] and renewed["total"] == "55.000"
 
 
 def test_a_rate_effective_tomorrow_does_not_price_today(household):
@@ -133,13 +143,14 @@ def test_a_rate_effective_tomorrow_does_not_price_today(household):
     FeeRate.objects.create(
         kind=FeeKind.RESIDENCY,
         article=20,
-        annual_amount=Decimal("99.000"),
+        household="expatriate",
+        amount=Decimal("99.000"),
         effective_from=timezone.localdate() + dt.timedelta(days=1),
     )
     app = awaiting_payment(h, h["maid"])
     from payments.quotes import quote_issue
 
-    assert quote_issue(app).total == Decimal("10.000")
+    assert quote_issue(app).total == Decimal("50.000")
 
 
 def test_start_with_an_expired_quote_is_a_typed_error_with_the_new_quote(gql, household):
@@ -151,7 +162,8 @@ def test_start_with_an_expired_quote_is_a_typed_error_with_the_new_quote(gql, ho
     FeeRate.objects.create(
         kind=FeeKind.RESIDENCY,
         article=20,
-        annual_amount=Decimal("12.500"),
+        household="expatriate",
+        amount=Decimal("12.500"),
         effective_from=timezone.localdate(),
     )
     gql.language = "ar"
@@ -192,7 +204,7 @@ def test_another_sponsor_cannot_see_or_pay_the_quote(gql, household):
 def test_back_office_may_quote(gql, household):
     app = awaiting_payment(household, household["maid"])
     gql.login(factories.user(is_staff=True))
-    assert gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]["total"] == "10.000"
+    assert gql(QUOTE, {"id": app_id(app)})["data"]["quote"]["quote"]["total"] == "50.000"
 
 
 def test_an_application_not_awaiting_payment_has_no_quote(gql, household):

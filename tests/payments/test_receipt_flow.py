@@ -40,12 +40,12 @@ def test_the_payer_downloads_the_receipt_and_anyone_can_verify_it(
     )
     assert receipt["number"] in text
     assert household["wife"].name_en in text and household["maid"].name_en in text
-    assert "30.000" in text
+    assert "70.000" in text
     assert any("\u0600" <= ch <= "\u06ff" for ch in text)  # the Arabic side is there
 
     verified = gql(VERIFY, {"code": receipt["verificationCode"].lower()})["data"]["verifyReceipt"]
     assert verified["number"] == receipt["number"]
-    assert verified["total"] == "30.000" and verified["persons"] == 2
+    assert verified["total"] == "70.000" and verified["persons"] == 2
     assert gql(VERIFY, {"code": "NOT-A-REAL-CODE"})["data"]["verifyReceipt"] is None
     page = httpx.get(f"{sandbox.url}/receipts/verify/{receipt['verificationCode']}", timeout=30)
     assert page.status_code == 200 and receipt["number"] in page.text

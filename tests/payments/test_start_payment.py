@@ -28,11 +28,11 @@ def test_start_returns_the_url_of_knets_page_for_the_quoted_amount(gql, applicat
 
     assert result["errors"] == []
     payment = Payment.objects.get()
-    assert result["payment"]["amount"] == "30.000" == result["quote"]["total"]
+    assert result["payment"]["amount"] == "70.000" == result["quote"]["total"]
     assert result["payment"]["status"] == "INITIATED"
     query = {k: v[0] for k, v in parse_qs(urlsplit(result["redirectUrl"]).query).items()}
     plain = crypto.decrypt(query["trandata"], RESOURCE_KEY)
-    assert "&amt=30.000&" in plain and f"&trackid={payment.track_id}&" in plain
+    assert "&amt=70.000&" in plain and f"&trackid={payment.track_id}&" in plain
     assert f"&udf1={reference(application)}&udf2={payment.pk}&udf3=KWD&" in plain
     assert query["responseURL"] == "http://testserver/payments/knet/response"
     assert len(payment.track_id) <= 40 and payment.track_id.isalnum()
@@ -164,10 +164,10 @@ def test_an_amount_other_than_the_quote_is_a_typed_error(gql, application, house
     result = wrong["data"]["startPayment"]
     [error] = result["errors"]
     assert (error["code"], error["field"]) == ("AMOUNT_MISMATCH", "expectedAmount")
-    assert error["messageAr"] and result["quote"]["total"] == "30.000"
+    assert error["messageAr"] and result["quote"]["total"] == "70.000"
     assert not Payment.objects.exists()
-    assert application.quotes.filter(total="30.000").exists()  # the quote to review is kept
-    right = gql(query, {"id": app_id(application), "key": "pay-key-0001", "amount": "30.000"})
+    assert application.quotes.filter(total="70.000").exists()  # the quote to review is kept
+    right = gql(query, {"id": app_id(application), "key": "pay-key-0001", "amount": "70.000"})
     assert right["data"]["startPayment"]["errors"] == []
 
 

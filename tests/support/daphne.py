@@ -89,16 +89,18 @@ def start_daphne(
     name: str = "daphne",
     timeout: float = STARTUP_TIMEOUT,
 ) -> DaphneServer:
-    """A healthy daphne process on a free port; raises ``DaphneFailed`` with its log."""
+    """A healthy daphne process on a free port; raises ``DaphneFailed`` with its log. A value
+    of ``env`` may name the port as ``{port}`` (a public URL the process must know)."""
     for _attempt in range(START_ATTEMPTS):
         port = free_port()
+        port_env = {key: value.replace("{port}", str(port)) for key, value in env.items()}
         log_path = log_dir / f"{name}-{port}.log"
         command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [*command, ASGI_APPLICATION],
                 cwd=ROOT,
-                env=env,
+                env=port_env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -53,7 +53,9 @@ def daphne_environment() -> dict[str, str]:
     env["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", "iqama.settings")
     env["DATABASE_URL"] = database_url_for_test_db()
     env["REDIS_URL"] = settings.REDIS_URL
-    env["CHANNEL_PREFIX"] = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    prefix = settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("prefix")
+    if prefix:
+        env["CHANNEL_PREFIX"] = prefix
     origins = [o for o in settings.WEBSOCKET_ALLOWED_ORIGINS if o]
     env["WEBSOCKET_ALLOWED_ORIGINS"] = ",".join(dict.fromkeys([*origins, ALLOWED_ORIGIN]))
     hosts = [h for h in settings.ALLOWED_HOSTS if h]

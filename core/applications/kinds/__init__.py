@@ -11,7 +11,16 @@ here and its line in ``KINDS``.
 from __future__ import annotations
 
 from core.applications.kinds import renewal
-from core.applications.kinds.base import Charge, ChargeKind, Kind, PersonChoice
+from core.applications.kinds.base import (
+    Charge,
+    ChargeKind,
+    Durations,
+    Facts,
+    Found,
+    Kind,
+    Limit,
+    PersonChoice,
+)
 from core.applications.models import Application
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (renewal.KIND,)}
@@ -27,4 +36,16 @@ def reference(application: Application) -> str:
     return f"{prefix}-{application.created_at:%Y}-{application.pk:06d}"
 
 
-__all__ = ["KINDS", "Charge", "ChargeKind", "Kind", "PersonChoice", "kind_of", "reference"]
+__all__ = [
+    "KINDS",
+    "Charge",
+    "ChargeKind",
+    "Durations",
+    "Facts",
+    "Found",
+    "Kind",
+    "Limit",
+    "PersonChoice",
+    "kind_of",
+    "reference",
+]

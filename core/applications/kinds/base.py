@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -11,6 +12,7 @@ from typing import Protocol
 from core.agencies.base import Subject
 from core.applications.models import Application, ApplicationItem
 from core.errors import DomainError
+from core.law.rules import Law
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class ChargeKind(enum.StrEnum):
     RESIDENCY_FEE = "residency_fee"
     HEALTH_INSURANCE = "health_insurance"
     FINES = "fines"
+    OVERSTAY_FINE = "overstay_fine"
+    VISIT_FEE = "visit_fee"
+    TRANSFER_FEE = "transfer_fee"
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,57 @@ class Charge:
 
     kind: ChargeKind
     months: int | None = None
-    article: int | None = None  # the residency fee's article
+    article: int | None = None  # the residency or transfer fee's (new) article
     owed: Decimal | None = None  # fines: what the agency reports
     references: tuple[str, ...] = ()  # fines: the agency's references
+    days: int | None = None  # overstay: days past expiry
+    category: str | None = None  # overstay: the law's category (``OverstayCategory``)
+    from_article: int | None = None  # transfer: the article left
+    years_of_service: int | None = None  # transfer: complete years with the current sponsor
+    provisional: bool = False  # not known before the agencies answer (a preview's health cover)
+
+
+class Limit(enum.StrEnum):
+    """What bounds how long a residency may be given for."""
+
+    ARTICLE = "article"
+    PASSPORT = "passport"
+    SPONSOR_PERMIT = "sponsor_permit"
+    VISIT_TERM = "visit_term"
+
+
+LIMIT_WORDS: dict[Limit, tuple[str, str]] = {
+    Limit.ARTICLE: ("the longest residency of the article", "أقصى مدة تسمح بها المادة"),
+    Limit.PASSPORT: ("the passport's expiry", "انتهاء جواز السفر"),
+    Limit.SPONSOR_PERMIT: ("the sponsor's own residency", "إقامة الكفيل نفسه"),
+    Limit.VISIT_TERM: ("the longest visit allowed", "أقصى مدة للزيارة"),
+}
+
+
+@dataclass(frozen=True)
+class Durations:
+    """The months that may be chosen: 1 to ``max_months`` (0: none), and what bounds it."""
+
+    max_months: int
+    limited_by: Limit
+    min_months: int = 1
+
+    @property
+    def any(self) -> bool:
+        return self.max_months >= self.min_months
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one agency found about an item (``AgencyCheck.facts``) and says is owed to it."""
+
+    facts: dict
+    owed: Decimal
+
+
+# What the agencies found about an item, by agency name; None before any agency was asked (a
+# preview).
+Facts = Mapping[str, Found] | None
 
 
 class Kind(Protocol):
@@ -47,14 +100,19 @@ class Kind(Protocol):
     document_purpose: str
 
     def new_item(
-        self, application: Application, choice: PersonChoice, *, field: str, today: dt.date
+        self, application: Application, choice: PersonChoice, *, field: str, law: Law
     ) -> ApplicationItem:
-        """An unsaved item for the choice, or DomainError/DomainErrors saying why not."""
+        """An unsaved item for the person chosen, or DomainError/DomainErrors saying why the
+        person cannot be on such an application at all (what stops them for a duration is
+        ``item_problems``'). Reads only: a preview calls it too."""
 
     def item_problems(
-        self, item: ApplicationItem, *, months: int | None, today: dt.date
+        self, item: ApplicationItem, *, months: int | None, law: Law
     ) -> list[DomainError]:
         """What stops this item, for this many months (None: not chosen yet)."""
+
+    def durations(self, item: ApplicationItem, law: Law) -> Durations:
+        """The months that may be chosen for this item."""
 
     def agencies(self, item: ApplicationItem) -> list[str]:
         """The agencies that check this item (``AgencyName`` values)."""
@@ -62,8 +120,8 @@ class Kind(Protocol):
     def subject(self, item: ApplicationItem, today: dt.date) -> Subject:
         """Whom the agencies check, for which period."""
 
-    def charges(self, item: ApplicationItem, today: dt.date) -> list[Charge]:
-        """What this item is charged for, from its checks' facts (prefetch ``checks``)."""
+    def charges(self, item: ApplicationItem, law: Law, facts: Facts) -> list[Charge]:
+        """What this item is charged for, from what the agencies found (``facts``)."""
 
     def issue(self, item: ApplicationItem, today: dt.date) -> None:
         """What issuing does for one paid item."""

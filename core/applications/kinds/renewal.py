@@ -1,35 +1,47 @@
-"""The renewal of a sponsor's dependents' residency: every rule of a renewal in one place.
+"""The renewal of a residency: every rule of a renewal in one place.
 
-Who may be renewed (a dependent on the sponsor's file, with a live permit from the sponsor, in
-no other open application), when (``RENEWAL_RULES``: the window before expiry and the grace
-after it), for how long (the article's maximum, the passport, for family join the sponsor's own
-residency and salary), which agencies check each person, what a renewal is charged for, and
-what issuing does (the permit runs on to the end of the renewed period).
+Who may be renewed: a person on the sponsor's file with a live permit from the sponsor, or the
+sponsor themself when their own permit is self-sponsored (an article whose relation is
+``self``: Art. 19, Art. 24) — a worker's permit (Art. 17, Art. 18) is renewed by the employer,
+never by the worker alone. When: ``RENEWAL_RULES``' window before expiry and grace after it.
+For how long: the article's maximum in force (``core.law``), longer on a long-residency ground,
+bounded by the passport and, for a family or a domestic worker of an expatriate household, by
+the sponsor's own residency; family join also needs the sponsor's salary unless their
+profession is exempt. Which agencies check each person, what a renewal is charged for
+(including the overstay fine of a lapsed permit), and what issuing does (the permit runs on to
+the end of the renewed period).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.conf import settings
 
 from core.agencies.base import Subject
 from core.applications.errors import ApplicationErrorCode
-from core.applications.kinds.base import Charge, ChargeKind, PersonChoice
+from core.applications.kinds.base import (
+    Charge,
+    ChargeKind,
+    Durations,
+    Facts,
+    Limit,
+    PersonChoice,
+)
+from core.applications.kinds.periods import add_months, months_within
 from core.applications.models import AgencyName, Application, ApplicationItem
-from core.articles import Article, rule_for
+from core.articles import Article, Relation
 from core.documents.requirements import Purpose
-from core.errors import DomainError, DomainErrors
-from core.models import Person, ResidencyPermit, Sponsor
+from core.errors import DomainError
+from core.law.models import ResidencyGround, SalaryPurpose
+from core.law.rules import Law, overstay_category
+from core.models import Dependent, Person, ResidencyPermit, Sex, Sponsor
 from core.services.permits import permit_renew
 
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+# Whose residency bounds a dependent's: the sponsor's own, under these articles, when the
+# sponsor is an expatriate (a citizen holds none).
+BOUND_BY_SPONSOR = frozenset({Article.FAMILY_JOIN, Article.DOMESTIC_WORKER})
 
 
 def renewal_period(permit: ResidencyPermit, months: int, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -38,82 +50,57 @@ def renewal_period(permit: ResidencyPermit, months: int, today: dt.date) -> tupl
     return start, add_months(start, months)
 
 
-def sponsor_own_expiry(sponsor: Sponsor) -> dt.date | None:
-    """The latest expiry among the individual sponsor's own live permits."""
+def sponsor_own_permit(sponsor: Sponsor) -> ResidencyPermit | None:
+    """The individual sponsor's own live permit that lasts longest."""
     if sponsor.person_id is None:
         return None
     return (
         ResidencyPermit.objects.filter(holder_id=sponsor.person_id, cancelled_at__isnull=True)
         .order_by("-expires_on")
-        .values_list("expires_on", flat=True)
         .first()
     )
 
 
-def permit_problems(
-    *, permit: ResidencyPermit, sponsor: Sponsor, months: int | None, today: dt.date
-) -> list[DomainError]:
-    """Everything that stops this permit being renewed online for this many months."""
-    rules = settings.RENEWAL_RULES
-    problems: list[DomainError] = []
-    opens_on = add_months(permit.expires_on, -rules["WINDOW_MONTHS"])
-    if today < opens_on:
-        problems.append(
-            DomainError(
-                ApplicationErrorCode.NOT_YET_RENEWABLE,
-                "personId",
-                {"window_months": rules["WINDOW_MONTHS"], "opens_on": opens_on.isoformat()},
-            )
-        )
-    if (today - permit.expires_on).days > rules["GRACE_DAYS"]:
-        problems.append(
-            DomainError(
-                ApplicationErrorCode.EXPIRED_BEYOND_GRACE,
-                "personId",
-                {"grace_days": rules["GRACE_DAYS"]},
-            )
-        )
-    if months is None:
-        return problems
-    rule = rule_for(permit.article)
-    if months < 1:
-        return [*problems, DomainError(ApplicationErrorCode.DURATION_TOO_SHORT, "months")]
-    if months > rule.max_renewal_months:
-        limits = {"article": int(rule.article), "max_months": rule.max_renewal_months}
-        return [*problems, DomainError(ApplicationErrorCode.DURATION_TOO_LONG, "months", limits)]
-    _, new_expiry = renewal_period(permit, months, today)
-    passport_expiry = permit.holder.passport_expiry
-    if passport_expiry < new_expiry:
-        problems.append(
-            DomainError(
-                ApplicationErrorCode.PASSPORT_TOO_SHORT,
-                "months",
-                {
-                    "passport_expiry": passport_expiry.isoformat(),
-                    "new_expiry": new_expiry.isoformat(),
-                },
-            )
-        )
-    if permit.article == Article.FAMILY_JOIN:
-        own = sponsor_own_expiry(sponsor)
-        if own is None or own < new_expiry:
-            problems.append(
-                DomainError(
-                    ApplicationErrorCode.SPONSOR_PERMIT_TOO_SHORT,
-                    "months",
-                    {"sponsor_expiry": own.isoformat() if own else "—"},
-                )
-            )
-        threshold = Decimal(rules["FAMILY_JOIN_MIN_SALARY"])
-        if (sponsor.monthly_salary or Decimal(0)) < threshold:
-            problems.append(
-                DomainError(
-                    ApplicationErrorCode.SALARY_BELOW_THRESHOLD,
-                    "personId",
-                    {"threshold": threshold},
-                )
-            )
-    return problems
+@dataclass(frozen=True)
+class Standing:
+    """The holder's place on the sponsor's file: their relation (``self`` for a self-sponsored
+    holder) and the grounds for a long residency that apply to them."""
+
+    relation: str
+    grounds: frozenset[str]
+
+
+def _standing(person: Person, sponsor: Sponsor, relation: str) -> Standing:
+    grounds = set(person.residency_grounds or [])
+    head = sponsor.person
+    if (
+        relation == Relation.CHILD
+        and head is not None
+        and head.is_kuwaiti
+        and head.sex == Sex.FEMALE
+    ):
+        grounds.add(ResidencyGround.CHILD_OF_KUWAITI_MOTHER)
+    return Standing(relation, frozenset(grounds))
+
+
+def standing_of(item: ApplicationItem) -> Standing:
+    """The item's standing, from the relation fixed when the person was added."""
+    cached = getattr(item, "_standing", None)
+    if cached is None:
+        cached = item._standing = _standing(item.person, item.application.sponsor, item.relation)
+    return cached
+
+
+def _sponsor_bound(item: ApplicationItem) -> bool:
+    head = item.application.sponsor.person
+    return item.permit.article in BOUND_BY_SPONSOR and head is not None and not head.is_kuwaiti
+
+
+def _sponsor_expiry(item: ApplicationItem) -> dt.date | None:
+    cached = getattr(item, "_sponsor_permit", False)
+    if cached is False:
+        cached = item._sponsor_permit = sponsor_own_permit(item.application.sponsor)
+    return cached.expires_on if cached else None
 
 
 class Renewal:
@@ -124,25 +111,41 @@ class Renewal:
     document_purpose = Purpose.RENEWAL
 
     def new_item(
-        self, application: Application, choice: PersonChoice, *, field: str, today: dt.date
+        self, application: Application, choice: PersonChoice, *, field: str, law: Law
     ) -> ApplicationItem:
         sponsor = application.sponsor
+        own = sponsor.person_id is not None and choice.person_id == sponsor.person_id
         # A person who does not exist and one who is not on this file answer alike: the
         # answer must not tell whether an id belongs to somebody.
-        person = Person.objects.filter(
-            pk=choice.person_id,
-            sponsorships__sponsor=sponsor,
-            sponsorships__ended_on__isnull=True,
-        ).first()
-        if person is None:
-            raise DomainError(ApplicationErrorCode.NOT_YOUR_DEPENDENT, field)
+        relation = Relation.SELF if own else None
+        person = sponsor.person if own else None
+        if not own:
+            dependency = (
+                Dependent.objects.select_related("person")
+                .filter(sponsor=sponsor, person_id=choice.person_id, ended_on__isnull=True)
+                .first()
+            )
+            if dependency is None:
+                raise DomainError(ApplicationErrorCode.NOT_YOUR_DEPENDENT, field)
+            person, relation = dependency.person, dependency.relation
         permit = (
-            ResidencyPermit.objects.select_related("holder")
-            .filter(holder=person, sponsor=sponsor, cancelled_at__isnull=True)
+            ResidencyPermit.objects.select_related("holder", "sponsor")
+            .filter(holder=person, cancelled_at__isnull=True)
             .order_by("-expires_on")
             .first()
         )
         if permit is None:
+            raise DomainError(ApplicationErrorCode.NO_PERMIT, field)
+        if permit.sponsor_id != sponsor.pk:
+            if own:  # a worker's own residency: the employer renews it
+                raise DomainError(
+                    ApplicationErrorCode.RENEWED_BY_SPONSOR,
+                    field,
+                    {"article": permit.article, "sponsor": permit.sponsor.display_name_en},
+                )
+            raise DomainError(ApplicationErrorCode.NO_PERMIT, field)
+        term = law.article(permit.article)
+        if own and (term is None or Relation.SELF not in term.relations):
             raise DomainError(ApplicationErrorCode.NO_PERMIT, field)
         if ApplicationItem.objects.filter(open_person=person).exists():
             raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, field)
@@ -152,20 +155,109 @@ class Renewal:
             permit=permit,
             months=choice.months,
             open_person=person,
+            relation=relation,
+            article=permit.article,
         )
-        problems = self.item_problems(item, months=choice.months, today=today)
-        if problems:
-            for problem in problems:
-                problem.field = f"{field}.{problem.field}"
-            raise DomainErrors(problems)
+        item._standing = _standing(person, sponsor, relation)
         return item
 
+    def durations(self, item: ApplicationItem, law: Law) -> Durations:
+        permit = item.permit
+        start = max(permit.expires_on, law.day)
+        bounds = [
+            (law.max_months(permit.article, standing_of(item).grounds), Limit.ARTICLE),
+            (months_within(start, permit.holder.passport_expiry), Limit.PASSPORT),
+        ]
+        if _sponsor_bound(item):
+            bounds.append((months_within(start, _sponsor_expiry(item)), Limit.SPONSOR_PERMIT))
+        most, limit = min(bounds, key=lambda bound: bound[0])
+        return Durations(max_months=most, limited_by=limit)
+
+    def _window_problems(self, permit: ResidencyPermit, today: dt.date) -> list[DomainError]:
+        rules = settings.RENEWAL_RULES
+        problems: list[DomainError] = []
+        opens_on = add_months(permit.expires_on, -rules["WINDOW_MONTHS"])
+        if today < opens_on:
+            problems.append(
+                DomainError(
+                    ApplicationErrorCode.NOT_YET_RENEWABLE,
+                    "personId",
+                    {"window_months": rules["WINDOW_MONTHS"], "opens_on": opens_on.isoformat()},
+                )
+            )
+        if (today - permit.expires_on).days > rules["GRACE_DAYS"]:
+            problems.append(
+                DomainError(
+                    ApplicationErrorCode.EXPIRED_BEYOND_GRACE,
+                    "personId",
+                    {"grace_days": rules["GRACE_DAYS"]},
+                )
+            )
+        return problems
+
+    def _salary_problems(self, item: ApplicationItem, law: Law) -> list[DomainError]:
+        """Family join needs the expatriate sponsor's salary, unless the profession is exempt."""
+        sponsor = item.application.sponsor
+        head = sponsor.person
+        if item.permit.article != Article.FAMILY_JOIN or head is None or head.is_kuwaiti:
+            return []
+        threshold = law.salary_threshold(SalaryPurpose.FAMILY_JOIN)
+        if threshold is None or (sponsor.monthly_salary or 0) >= threshold.min_monthly_salary:
+            return []
+        own = sponsor_own_permit(sponsor)
+        public_sector = own is not None and own.article == Article.GOVERNMENT
+        if law.salary_exemption(
+            SalaryPurpose.FAMILY_JOIN, sponsor.profession, public_sector=public_sector
+        ):
+            return []
+        return [
+            DomainError(
+                ApplicationErrorCode.SALARY_BELOW_THRESHOLD,
+                "personId",
+                {"threshold": threshold.min_monthly_salary},
+            )
+        ]
+
     def item_problems(
-        self, item: ApplicationItem, *, months: int | None, today: dt.date
+        self, item: ApplicationItem, *, months: int | None, law: Law
     ) -> list[DomainError]:
-        return permit_problems(
-            permit=item.permit, sponsor=item.application.sponsor, months=months, today=today
-        )
+        permit = item.permit
+        problems = self._window_problems(permit, law.day)
+        if months is None:
+            return problems
+        if months < 1:
+            return [*problems, DomainError(ApplicationErrorCode.DURATION_TOO_SHORT, "months")]
+        longest = law.max_months(permit.article, standing_of(item).grounds)
+        if months > longest:
+            limits = {"article": int(permit.article), "max_months": longest}
+            return [
+                *problems,
+                DomainError(ApplicationErrorCode.DURATION_TOO_LONG, "months", limits),
+            ]
+        _, new_expiry = renewal_period(permit, months, law.day)
+        passport_expiry = permit.holder.passport_expiry
+        if passport_expiry < new_expiry:
+            problems.append(
+                DomainError(
+                    ApplicationErrorCode.PASSPORT_TOO_SHORT,
+                    "months",
+                    {
+                        "passport_expiry": passport_expiry.isoformat(),
+                        "new_expiry": new_expiry.isoformat(),
+                    },
+                )
+            )
+        if _sponsor_bound(item):
+            own = _sponsor_expiry(item)
+            if own is None or own < new_expiry:
+                problems.append(
+                    DomainError(
+                        ApplicationErrorCode.SPONSOR_PERMIT_TOO_SHORT,
+                        "months",
+                        {"sponsor_expiry": own.isoformat() if own else "—"},
+                    )
+                )
+        return problems + self._salary_problems(item, law)
 
     def agencies(self, item: ApplicationItem) -> list[str]:
         agencies = [AgencyName.HEALTH, AgencyName.FINES, AgencyName.COURTS]
@@ -191,20 +283,34 @@ class Renewal:
             employer_file_number=sponsor.manpower_file_number or None,
         )
 
-    def charges(self, item: ApplicationItem, today: dt.date) -> list[Charge]:
+    def charges(self, item: ApplicationItem, law: Law, facts: Facts) -> list[Charge]:
         """The residency fee for the permit's article; health cover for the whole period
-        unless insured to its end; the fines the fines check found."""
+        unless insured to its end (before the health check: provisionally); the fines the
+        fines check found; the overstay fine of a permit already lapsed."""
         months = item.months or 0
-        charges = [Charge(ChargeKind.RESIDENCY_FEE, months=months, article=item.permit.article)]
-        _, end = self.period(item, today)
-        for check in item.checks.all():
-            if check.agency == AgencyName.HEALTH and check.facts:
-                insured_until = check.facts.get("insured_until")
-                if insured_until is None or dt.date.fromisoformat(insured_until) < end:
-                    charges.append(Charge(ChargeKind.HEALTH_INSURANCE, months=months))
-            elif check.agency == AgencyName.FINES and check.amount:
-                references = tuple(f.get("reference", "") for f in check.facts.get("fines", []))
-                charges.append(Charge(ChargeKind.FINES, owed=check.amount, references=references))
+        permit = item.permit
+        charges = [Charge(ChargeKind.RESIDENCY_FEE, months=months, article=permit.article)]
+        _, end = self.period(item, law.day)
+        health = None if facts is None else facts.get(AgencyName.HEALTH)
+        if facts is None:
+            charges.append(Charge(ChargeKind.HEALTH_INSURANCE, months=months, provisional=True))
+        elif health and health.facts:
+            insured_until = health.facts.get("insured_until")
+            if insured_until is None or dt.date.fromisoformat(insured_until) < end:
+                charges.append(Charge(ChargeKind.HEALTH_INSURANCE, months=months))
+        fines = (facts or {}).get(AgencyName.FINES)
+        if fines and fines.owed:
+            references = tuple(f.get("reference", "") for f in fines.facts.get("fines", []))
+            charges.append(Charge(ChargeKind.FINES, owed=fines.owed, references=references))
+        overdue = (law.day - permit.expires_on).days
+        if overdue > 0:
+            charges.append(
+                Charge(
+                    ChargeKind.OVERSTAY_FINE,
+                    days=overdue,
+                    category=overstay_category(permit.article),
+                )
+            )
         return charges
 
     def issue(self, item: ApplicationItem, today: dt.date) -> None:

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from core.agencies import registry, simulator, wire
-from core.agencies.base import AgencyUnavailable
+from core.agencies.base import AgencyUnavailable, CourtRecordKind
 from core.agencies.simulator import InsuranceStatus, WorkPermitStatus, find_civil_id
 from core.civil_id import make_civil_id
 from tests.core.agencies.conftest import QUIET, subject
@@ -50,9 +50,10 @@ def use_scripted(settings, live_server, **config) -> None:
 def interesting_people() -> list[str]:
     wanted = [
         lambda p: p.clear,
-        lambda p: p.has_traffic_fines and p.has_residency_fine,
+        lambda p: p.has_traffic_fines,
         lambda p: p.has_travel_ban,
-        lambda p: p.court_review,
+        lambda p: p.has_deportation_order,
+        lambda p: p.court_records_only(CourtRecordKind.JUDGMENT),
         lambda p: p.insurance == InsuranceStatus.PARTIAL,
         lambda p: p.uninsured,
         lambda p: p.work_permit == WorkPermitStatus.OTHER_EMPLOYER,

@@ -8,14 +8,17 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.agencies.base import CourtRecordKind as K
 from core.agencies.simulator import profile_for
 from core.applications.checks import check_run, checks_requeue_stalled
 from core.applications.models import AgencyCheck, CheckStatus
 from core.applications.states import State
+from core.law.models import CourtEffect, CourtFinding, SourceKind
 from tests.support.applications import give_profile, run_all, submit
 
 pytestmark = pytest.mark.django_db
 CLEAN = lambda p: p.fully_insured and not p.fines and not p.court_records  # noqa: E731
+CLEAN_BUT_COURTS = lambda p: p.fully_insured and not p.fines  # noqa: E731
 
 
 def test_all_clear_awaits_payment_with_only_the_residency_fee_due(household):
@@ -56,9 +59,9 @@ def test_fines_and_missing_insurance_are_due_with_the_renewal(household):
     )
 
 
-def test_a_travel_ban_rejects_that_person_only(household):
+def test_a_deportation_order_rejects_that_person_only(household):
     h = household
-    give_profile(h["wife"], lambda p: p.has_travel_ban)
+    give_profile(h["wife"], lambda p: p.has_deportation_order)
     give_profile(h["maid"], CLEAN)
     app = submit(h, h["wife"], h["maid"])
     run_all(app)
@@ -70,7 +73,7 @@ def test_a_travel_ban_rejects_that_person_only(household):
 
 def test_everyone_blocked_rejects_the_application(household):
     h = household
-    give_profile(h["wife"], lambda p: p.has_enforcement_order)
+    give_profile(h["wife"], lambda p: p.has_deportation_order)
     app = submit(h, h["wife"])
     run_all(app)
     app.refresh_from_db()
@@ -81,12 +84,58 @@ def test_everyone_blocked_rejects_the_application(household):
 
 def test_court_findings_wait_for_an_officer(household):
     h = household
-    give_profile(h["wife"], lambda p: p.court_review and p.fully_insured)
+    give_profile(h["wife"], lambda p: p.court_records_only(K.JUDGMENT) and p.fully_insured)
     app = submit(h, h["wife"])
     run_all(app)
     app.refresh_from_db()
     assert app.state == State.CHECKING
     assert AgencyCheck.objects.get(agency="courts").status == CheckStatus.REVIEW
+
+
+@pytest.mark.parametrize("record", [K.TRAVEL_BAN, K.ENFORCEMENT_ORDER])
+def test_a_travel_ban_or_an_enforcement_goes_to_an_officer_not_a_rejection(household, record):
+    """The law's data: a travel ban stops leaving, not residing (the earlier rules blocked)."""
+    h = household
+    give_profile(h["wife"], lambda p: p.court_records_only(record) and p.fully_insured)
+    app = submit(h, h["wife"])
+    run_all(app)
+    check = AgencyCheck.objects.get(agency="courts")
+    assert check.status == CheckStatus.REVIEW
+    assert "officer" in check.detail_en and check.detail_ar
+    app.refresh_from_db()
+    assert app.state == State.CHECKING
+
+
+def test_an_open_case_alone_does_not_stop_a_renewal(household):
+    h = household
+    give_profile(h["wife"], lambda p: p.court_records_only(K.OPEN_CASE) and CLEAN_BUT_COURTS(p))
+    app = submit(h, h["wife"])
+    run_all(app)
+    check = AgencyCheck.objects.get(agency="courts")
+    assert check.status == CheckStatus.CLEAR and "has not ruled" in check.detail_en
+    app.refresh_from_db()
+    assert app.state == State.AWAITING_PAYMENT
+
+
+def test_what_a_court_finding_does_is_edited_as_data(household):
+    """Staff make open cases a matter for review from today: the next check follows."""
+    h = household
+    CourtFinding.objects.filter(record_kind=K.OPEN_CASE).update(
+        effective_until=timezone.localdate()
+    )
+    CourtFinding.objects.create(
+        record_kind=K.OPEN_CASE,
+        effect=CourtEffect.REVIEW,
+        explanation_en="Open cases are reviewed.",
+        explanation_ar="تراجع القضايا المنظورة.",
+        legal_basis="Administrative decision (test)",
+        source_kind=SourceKind.DECISION,
+        effective_from=timezone.localdate(),
+    )
+    give_profile(h["wife"], lambda p: p.court_records_only(K.OPEN_CASE) and CLEAN_BUT_COURTS(p))
+    app = submit(h, h["wife"])
+    run_all(app)
+    assert AgencyCheck.objects.get(agency="courts").detail_en == "Open cases are reviewed."
 
 
 def test_an_outage_leaves_the_check_retrying_never_failing(household, settings):
@@ -143,13 +192,13 @@ def test_the_itemised_amount_due_over_graphql(gql, household, django_assert_max_
         result = gql(query, {"id": to_base64("RenewalApplication", app.pk)})["data"]["node"]
     fines = profile_for(h["wife"].civil_id).fines_total
     assert result["state"] == "AWAITING_PAYMENT"
-    assert Decimal(result["amountDue"]) == fines + Decimal("130.000")
+    assert Decimal(result["amountDue"]) == fines + Decimal("170.000")
     lines = sorted(
         (line["person"]["nameEn"], line["kind"], Decimal(line["amount"]))
         for line in result["amountLines"]
     )
     assert lines == [
-        ("Ana Reyes", "RESIDENCY_FEE", Decimal("10.000")),  # Art. 20
+        ("Ana Reyes", "RESIDENCY_FEE", Decimal("50.000")),  # Art. 20, expatriate household
         ("Mona Hassan", "FINES", fines),
         ("Mona Hassan", "HEALTH_INSURANCE", Decimal("100.000")),
         ("Mona Hassan", "RESIDENCY_FEE", Decimal("20.000")),  # Art. 22 spouse

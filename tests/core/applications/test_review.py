@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from strawberry.relay import to_base64
 
+from core.agencies.base import CourtRecordKind
 from core.applications.models import AgencyCheck, CheckStatus
 from core.applications.states import State
 from tests import factories
@@ -22,7 +23,8 @@ DECIDE = """mutation($id: ID!, $clear: Boolean!) {
 
 @pytest.fixture
 def in_review(household):
-    give_profile(household["wife"], lambda p: p.court_review and p.fully_insured)
+    judged = CourtRecordKind.JUDGMENT
+    give_profile(household["wife"], lambda p: p.court_records_only(judged) and p.fully_insured)
     app = submit(household, household["wife"])
     run_all(app)
     check = AgencyCheck.objects.get(agency="courts")

@@ -70,11 +70,11 @@ def test_article_18_items_are_checked_by_the_manpower_authority_too(db):
 def test_duration_beyond_the_article_maximum(household):
     h = household
     with pytest.raises(DomainErrors) as caught:
-        create(h, PersonChoice(h["maid"].pk, 36))
+        create(h, PersonChoice(h["maid"].pk, 61))
     [error] = caught.value.errors
     assert error.code == ApplicationErrorCode.DURATION_TOO_LONG
-    assert error.message_en == "Article 20 allows at most 24 months."
-    assert "24" in error.message_ar
+    assert error.message_en == "Article 20 allows at most 60 months."
+    assert "60" in error.message_ar
     assert not Application.objects.exists()  # no partial write
 
 

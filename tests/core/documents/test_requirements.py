@@ -13,7 +13,7 @@ from core.applications.documents import attach_documents, documents_for_item
 from core.applications.kinds import PersonChoice
 from core.applications.services import application_create, application_submit
 from core.applications.states import State
-from core.articles import ARTICLE_RULES, Article, Relation
+from core.articles import Article, Relation
 from core.documents.kinds import KIND_RULES, DocumentKind
 from core.documents.models import DocumentUse
 from core.documents.requirements import (
@@ -56,7 +56,7 @@ def kinds(items) -> list[tuple[str, str]]:
 def test_the_rules_are_data_over_known_kinds_articles_and_relations():
     assert set(KIND_RULES) == set(DocumentKind)
     for rule in RULES:
-        assert rule.articles is None or rule.articles <= set(ARTICLE_RULES)
+        assert rule.articles is None or rule.articles <= set(Article.values)
         assert rule.relations is None or rule.relations <= set(Relation.values)
         assert all(need.kind in KIND_RULES for need in rule.needs)
     assert [(n.kind, n.whose) for n in needs_for(Purpose.RENEWAL, 22, Relation.CHILD)] == [

@@ -74,7 +74,7 @@ def test_bad_input_is_typed_and_bilingual(gql, household, other_family):
         CREATE,
         {
             "sponsor": to_base64("Sponsor", h["sponsor"].pk),
-            "people": people((h["maid"], 36), (other_family["wife"], 12)),
+            "people": people((h["maid"], 61), (other_family["wife"], 12)),
         },
     )["data"]["createRenewal"]
     assert result["application"] is None

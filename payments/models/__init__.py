@@ -1,4 +1,5 @@
-"""Fees, quotes, payments, their append-only ledger, receipts and the reports owed to agencies.
+"""The fee schedule (``schedule``), quotes, payments, their append-only ledger, receipts and
+the reports owed to agencies.
 
 Money is ``Decimal`` Kuwaiti dinars with three decimals (fils) everywhere: ``max_digits=10,
 decimal_places=3`` columns, never floats.
@@ -7,109 +8,23 @@ decimal_places=3`` columns, never floats.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from core.applications.kinds import ChargeKind
 from core.applications.models import Application, ApplicationItem
-from core.articles import Article, Relation
 from core.models import Person
+from payments.models.schedule import FeeKind, FeePer, FeeRate, Household, money
 from payments.receipts.verification import generate_verification_code
+
+__all__ = ["FeeKind", "FeePer", "FeeRate", "Household"]  # the schedule, with the rest below
 
 
 def verification_code() -> str:
     """A receipt's random verification code, in the receipts package's format (16 characters
     of Crockford's base 32)."""
     return generate_verification_code()
-
-
-def _money(verbose_name: str, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=10, decimal_places=3, **kwargs)
-
-
-# -- the fee schedule -------------------------------------------------------------------------
-
-
-class FeeKind(models.TextChoices):
-    RESIDENCY = "residency", "Residency fee"
-    HEALTH_INSURANCE = "health_insurance", "Health insurance"
-
-
-class FeeRate(models.Model):
-    """One line of the published fee schedule: a yearly amount, from a date.
-
-    Staff change the schedule by adding a row with a later ``effective_from`` (or by closing a
-    row with ``effective_until``); quotes already given keep their amounts. A residency rate
-    applies to permits under ``article``; ``relation`` and ``sponsor_article`` narrow it to
-    dependents in that relation and to dependents of a sponsor who holds a residency under
-    that article (empty: any). The most specific matching row wins (``payments.pricing``).
-    """
-
-    kind = models.CharField(max_length=20, choices=FeeKind.choices)
-    article = models.PositiveSmallIntegerField(choices=Article.choices, null=True, blank=True)
-    relation = models.CharField(
-        "person type",
-        max_length=20,
-        choices=Relation.choices,
-        blank=True,
-        help_text="For dependents: their relation to the sponsor. Empty: anyone.",
-    )
-    sponsor_article = models.PositiveSmallIntegerField(
-        "sponsor's article",
-        choices=Article.choices,
-        null=True,
-        blank=True,
-        help_text="For dependents: the article of the sponsor's own residency. Empty: any.",
-    )
-    annual_amount = _money("amount per year (KWD)")
-    effective_from = models.DateField()
-    effective_until = models.DateField(
-        null=True, blank=True, help_text="The first day the rate no longer applies."
-    )
-    legal_basis = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["kind", "article", "relation", "sponsor_article", "-effective_from"]
-        constraints = [
-            models.CheckConstraint(name="fee_rate_not_negative", condition=Q(annual_amount__gte=0)),
-            models.CheckConstraint(
-                name="fee_rate_period",
-                condition=Q(effective_until__isnull=True)
-                | Q(effective_until__gt=models.F("effective_from")),
-            ),
-            models.CheckConstraint(
-                name="fee_rate_kind_fields",
-                condition=Q(kind=FeeKind.RESIDENCY, article__isnull=False)
-                | Q(
-                    kind=FeeKind.HEALTH_INSURANCE,
-                    article__isnull=True,
-                    relation="",
-                    sponsor_article__isnull=True,
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        who = f"Art. {self.article}" if self.article else "everyone"
-        if self.relation:
-            who += f" {self.relation}"
-        if self.sponsor_article:
-            who += f" of an Art. {self.sponsor_article} sponsor"
-        amount = f"KD {self.annual_amount}/year"
-        return f"{self.get_kind_display()} {who}: {amount} from {self.effective_from}"
-
-    def clean(self) -> None:
-        if self.kind == FeeKind.RESIDENCY and self.article is None:
-            raise ValidationError({"article": "A residency fee applies to an article."})
-        if self.kind == FeeKind.HEALTH_INSURANCE and (
-            self.article or self.relation or self.sponsor_article
-        ):
-            raise ValidationError("The health-insurance fee applies to everyone alike.")
-        if self.annual_amount is not None and self.annual_amount.as_tuple().exponent < -3:
-            raise ValidationError({"annual_amount": "At most three decimals (fils)."})
 
 
 # -- quotes -----------------------------------------------------------------------------------
@@ -121,7 +36,7 @@ class Quote(models.Model):
     round of awaiting payment it was issued for (``payment_round``)."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="quotes")
-    total = _money("total (KWD)")
+    total = money("total (KWD)")
     issued_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     payment_round = models.PositiveIntegerField(
@@ -140,7 +55,7 @@ class Quote(models.Model):
 
 
 class QuoteLine(models.Model):
-    """One charge for one person: the residency fee, health cover or the fines."""
+    """One charge for one person: a fee at a rate of the schedule, health cover, or a fine."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey(ApplicationItem, on_delete=models.PROTECT, related_name="+")
@@ -149,11 +64,12 @@ class QuoteLine(models.Model):
     description_en = models.CharField(max_length=300)
     description_ar = models.CharField(max_length=300)
     months = models.PositiveSmallIntegerField(null=True, blank=True)
-    annual_rate = _money("rate per year (KWD)", null=True, blank=True)
+    rate_amount = money("rate (KWD)", null=True, blank=True)
+    rate_per = models.CharField(max_length=16, choices=FeePer.choices, blank=True)
     fee_rate = models.ForeignKey(
         FeeRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    amount = _money("amount (KWD)")
+    amount = money("amount (KWD)")
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -190,7 +106,7 @@ class Payment(models.Model):
     idempotency_key = models.CharField(max_length=64)
     gateway = models.CharField(max_length=16, default="knet")
     track_id = models.CharField(max_length=40, unique=True)
-    amount = _money("amount (KWD)")
+    amount = money("amount (KWD)")
     currency = models.CharField(max_length=3, default="KWD")
     language = models.CharField(max_length=2, default="en")
     status = models.CharField(
@@ -207,7 +123,7 @@ class Payment(models.Model):
     error_code = models.CharField(max_length=40, blank=True)
     error_text = models.CharField(max_length=300, blank=True)
     refund_reason = models.CharField(max_length=300, blank=True)
-    refund_amount = _money("refund (KWD)", null=True, blank=True)
+    refund_amount = money("refund (KWD)", null=True, blank=True)
     refund_claimed_until = models.DateTimeField(null=True, blank=True)
     refund_attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -257,7 +173,7 @@ class PaymentEvent(models.Model):
     source = models.CharField(max_length=16, blank=True)  # start, callback, inquiry, …
     status_before = models.CharField(max_length=16, blank=True)
     status_after = models.CharField(max_length=16, blank=True)
-    amount = _money("amount (KWD)", null=True, blank=True)
+    amount = money("amount (KWD)", null=True, blank=True)
     fields = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(
