@@ -12,10 +12,11 @@ import strawberry_django
 from strawberry import relay
 from strawberry.types import Info
 
-from core.applications.kinds import Durations, Limit, PersonChoice
+from core.applications.kinds import Durations, Limit
 from payments import preview as previewing
 from payments.pricing import PricedLine
 from schema.applications.errors import ApplicationError
+from schema.applications.inputs import ApplicationPersonInput, choices_of
 from schema.applications.types import ApplicationKindEnum, ChargeKindEnum
 from schema.core.types import Person
 from schema.documents.types import MissingDocument
@@ -23,16 +24,6 @@ from schema.errors import pk_of, run_domain, to_errors
 from schema.payments.types import FeePerEnum
 
 DurationLimitEnum = strawberry.enum(Limit, name="DurationLimit")
-
-
-@strawberry.input(description="A person asked about, as for creating an application.")
-class ApplicationPersonInput:
-    person_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Someone on the sponsor's file, or the sponsor themself."
-    )
-    months: int | None = strawberry.field(
-        default=None, description="The duration wanted; left out, the longest allowed is priced."
-    )
 
 
 @strawberry.type(description="The months that may be chosen, and what bounds them.")
@@ -125,13 +116,6 @@ class ApplicationPreviewPayload:
     errors: list[ApplicationError] = strawberry.field(default_factory=list)
 
 
-def _choices(people: list[ApplicationPersonInput]) -> list[PersonChoice]:
-    return [
-        PersonChoice(pk_of(p.person_id, "Person") if p.person_id else None, p.months)
-        for p in people
-    ]
-
-
 @strawberry.type
 class ApplicationPreviewQuery:
     @strawberry_django.field(
@@ -153,7 +137,7 @@ class ApplicationPreviewQuery:
                 actor=info.context.user,
                 kind=kind.value,
                 sponsor_id=pk_of(sponsor_id, "Sponsor"),
-                people=_choices(people),
+                people=choices_of(people),
             ),
         )
         if preview is None:

@@ -20,6 +20,7 @@ from core.applications.kinds.base import (
     Kind,
     Limit,
     PersonChoice,
+    VisitorDetails,
 )
 from core.applications.models import Application
 
@@ -46,6 +47,7 @@ __all__ = [
     "Kind",
     "Limit",
     "PersonChoice",
+    "VisitorDetails",
     "kind_of",
     "reference",
 ]

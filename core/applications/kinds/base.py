@@ -16,11 +16,35 @@ from core.law.rules import Law
 
 
 @dataclass(frozen=True)
-class PersonChoice:
-    """A person asked for on an application, and the months chosen for them (maybe later)."""
+class VisitorDetails:
+    """Someone from abroad, who has no civil ID: as on their passport."""
 
-    person_id: int | None
+    passport_number: str
+    nationality: str
+    name_en: str
+    name_ar: str
+    date_of_birth: dt.date
+    sex: str
+    passport_expiry: dt.date
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    """A person asked for on an application, and the months chosen for them (maybe later).
+
+    A renewal names someone on the file (``person_id``); a visit names a visitor from abroad
+    (``visitor``) and their ``relation`` to the host; a transfer names a resident on someone
+    else's file as the new sponsor knows them (``civil_id``, ``name_en``), the article they
+    move to and their relation to the new sponsor.
+    """
+
+    person_id: int | None = None
     months: int | None = None
+    relation: str | None = None
+    visitor: VisitorDetails | None = None
+    civil_id: str | None = None
+    name_en: str | None = None
+    to_article: int | None = None
 
 
 class ChargeKind(enum.StrEnum):
