@@ -9,7 +9,8 @@ other, so that following any field from a visible object never reaches an invisi
 - visible sponsors: represented ones, plus the sponsors of the person's own permits and
   dependencies (a worker may see who sponsors them);
 - visible people: the person, everyone a represented sponsor sponsors or holds a permit for,
-  and the individuals behind visible sponsors;
+  the visitors from abroad a represented sponsor applied for or hosts, and the individuals
+  behind visible sponsors;
 - visible permits: the person's own and those a represented sponsor holds;
 - visible applications: those of represented sponsors (``core.applications.selectors``).
 
@@ -87,6 +88,8 @@ def visible_people(user: Any) -> QuerySet[Person]:
         Q(user_id=user.pk)
         | Q(sponsorships__sponsor__in=represented)
         | Q(permits__sponsor__in=represented)
+        | Q(civil_id__isnull=True, application_items__application__sponsor__in=represented)
+        | Q(visit_permits__host__in=represented)
         | Q(sponsor_profile__in=visible_sponsors(user).values("pk"))
     ).values("pk")
     return Person.objects.filter(pk__in=ids)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "core.renewals",
     "core.applications",
     "core.documents",
+    "core.visits",
     "axes",
     "django_tasks",
     "django_tasks_db",

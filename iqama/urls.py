@@ -5,6 +5,7 @@ from django.urls import include, path
 from iqama.health import healthz
 from payments.receipt_data import load_by_code, load_by_key
 from payments.receipts.views import receipt_urls
+from payments.visit_permits import visit_permit_urls
 from schema.schema import schema
 from schema.views import IqamaGraphQLView
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),  # KNET's callback, error and result pages
     # Receipts: signed download links, and the public page the receipt's QR code opens.
     path("receipts/", include(receipt_urls(load_by_key=load_by_key, load_by_code=load_by_code))),
+    # Visit permits: signed download links, and the public page the permit's QR code opens.
+    path("visit-permits/", include(visit_permit_urls())),
 ]
 
 if settings.SERVE_AGENCY_SIMULATOR:

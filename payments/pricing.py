@@ -302,8 +302,13 @@ def _price(
     standings = _standings(items) if items else {}
     lines: list[PricedLine] = []
     missing: list[ApplicationItem] = []
+    fined: set[str] = set()  # a fine is owed once, however many items its agency named it on
     for index, item in enumerate(items):
         for charge in kind_of(item.application).charges(item, law, facts_of(item)):
+            if charge.kind == ChargeKind.FINES and charge.references:
+                if fined.issuperset(charge.references):
+                    continue
+                fined.update(charge.references)
             priced = _lines(item, charge, rates, standings[index], law)
             if priced is None:
                 if charge.kind in SCHEDULED and item not in missing:

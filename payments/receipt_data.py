@@ -3,7 +3,7 @@ renders; this module only reads the models)."""
 
 from __future__ import annotations
 
-from core.applications.kinds import reference
+from core.applications.kinds import kind_of, reference
 from payments.models import Receipt
 from payments.receipts import ReceiptData, ReceiptLine
 
@@ -22,7 +22,8 @@ def receipt_data(receipt: Receipt) -> ReceiptData:
         ReceiptLine(
             person_name_en=line.person.name_en,
             person_name_ar=line.person.name_ar,
-            civil_id=line.person.civil_id,
+            # A visitor from abroad has no civil ID: the passport identifies them.
+            civil_id=line.person.civil_id or f"P {line.person.passport_number}",
             description_en=line.description_en,
             description_ar=line.description_ar,
             amount=line.amount,
@@ -42,6 +43,8 @@ def receipt_data(receipt: Receipt) -> ReceiptData:
         knet_payment_id=payment.gateway_payment_id,
         paid_at=payment.captured_at,
         application_reference=reference(application),
+        service_en=kind_of(application).title_en,
+        service_ar=kind_of(application).title_ar,
     )
 
 

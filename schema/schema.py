@@ -25,6 +25,7 @@ from schema.applications.holder import OwnResidencyQuery, OwnResidencySubscripti
 from schema.applications.mutations import ApplicationMutation
 from schema.applications.queries import ApplicationQuery
 from schema.applications.subscriptions import ApplicationSubscription
+from schema.applications.visits import VisitPermitQuery
 from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
 from schema.core.subscriptions import PermitSubscription
@@ -44,6 +45,7 @@ class Query(
     ApplicationQuery,
     ApplicationPreviewQuery,
     OwnResidencyQuery,
+    VisitPermitQuery,
     DocumentQuery,
     PaymentQuery,
     AccountQuery,

@@ -29,6 +29,14 @@ class ApplicationErrorCode(enum.StrEnum):
     RENEWED_BY_SPONSOR = "renewed_by_sponsor"
     UNKNOWN_KIND = "unknown_kind"
     NO_DURATION_ALLOWED = "no_duration_allowed"
+    VISITOR_REQUIRED = "visitor_required"
+    INVALID_VISITOR = "invalid_visitor"
+    VISITOR_DETAILS_DIFFER = "visitor_details_differ"
+    VISIT_RELATION_NOT_ALLOWED = "visit_relation_not_allowed"
+    HOST_NOT_ELIGIBLE = "host_not_eligible"
+    VISIT_TOO_LONG = "visit_too_long"
+    VISIT_SALARY_BELOW_THRESHOLD = "visit_salary_below_threshold"
+    VISIT_ALREADY_VALID = "visit_already_valid"
 
 
 register_messages(
@@ -107,6 +115,39 @@ register_messages(
         ApplicationErrorCode.NO_DURATION_ALLOWED: (
             "No duration can be given now: it is bounded by {limit_en}.",
             "لا يمكن منح أي مدة حالياً: المدة مقيدة بـ{limit_ar}.",
+        ),
+        ApplicationErrorCode.VISITOR_REQUIRED: (
+            "Give the visitor's passport details and their relation to you.",
+            "يرجى إدخال بيانات جواز سفر الزائر وصلة قرابته بك.",
+        ),
+        ApplicationErrorCode.INVALID_VISITOR: (
+            "The visitor's details: {detail_en}",
+            "بيانات الزائر: {detail_ar}",
+        ),
+        ApplicationErrorCode.VISITOR_DETAILS_DIFFER: (
+            "A visitor with this passport is on record with other details: give every detail "
+            "exactly as on the passport.",
+            "يوجد زائر بهذا الجواز ببيانات مختلفة: يرجى إدخال البيانات كما في الجواز تماماً.",
+        ),
+        ApplicationErrorCode.VISIT_RELATION_NOT_ALLOWED: (
+            "A family visit may be for a parent, a spouse or a child.",
+            "الزيارة العائلية للوالدين أو الزوج أو الأبناء.",
+        ),
+        ApplicationErrorCode.HOST_NOT_ELIGIBLE: (
+            "Your own residency ({article}) does not allow inviting family on a visit.",
+            "إقامتك ({article}) لا تسمح بدعوة الأقارب للزيارة.",
+        ),
+        ApplicationErrorCode.VISIT_TOO_LONG: (
+            "A visit lasts at most {max_months} months.",
+            "لا تتجاوز مدة الزيارة {max_months} أشهر.",
+        ),
+        ApplicationErrorCode.VISIT_SALARY_BELOW_THRESHOLD: (
+            "Inviting a {relation_en} needs a monthly salary of at least KD {threshold}.",
+            "يشترط لدعوة {relation_ar} راتب شهري لا يقل عن {threshold} د.ك.",
+        ),
+        ApplicationErrorCode.VISIT_ALREADY_VALID: (
+            "This visitor already holds a visit permit valid until {valid_until}.",
+            "لدى هذا الزائر إذن زيارة ساري حتى {valid_until}.",
         ),
         ApplicationErrorCode.UNKNOWN_KIND: (
             "No such kind of application.",

@@ -82,6 +82,10 @@ def _add_items(application: Application, people: Iterable[PersonChoice]) -> None
     try:
         with transaction.atomic():
             for item in items:
+                if item.person.pk is None:  # someone new the kind named (a visitor)
+                    item.person.full_clean()
+                    item.person.save()
+                    item.person = item.open_person = item.person
                 item.save()
     except IntegrityError as exc:  # lost a race for a person to another application
         raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc

@@ -9,6 +9,8 @@ his passport. Documents of a person are for:
   person archived before (a civil ID and a name are no secret: putting somebody on one's file
   must not open their archive);
 - users who act for a sponsor that holds a live permit of the person;
+- for a visitor from abroad (no civil ID), users who act for a host who applied for them — the
+  documents archived since the host's first application for them;
 - back-office staff.
 
 The same people may add documents for that person. An ex-sponsor loses access once the
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from core import access
 from core.documents.models import Document
@@ -41,6 +43,7 @@ def document_people(user: Any) -> QuerySet[Person]:
         Q(user_id=user.pk)
         | Q(sponsorships__sponsor__in=represented, sponsorships__ended_on__isnull=True)
         | Q(permits__sponsor__in=represented, permits__cancelled_at__isnull=True)
+        | Q(civil_id__isnull=True, application_items__application__sponsor__in=represented)
     ).values("pk")
     return Person.objects.filter(pk__in=ids)
 
@@ -60,8 +63,13 @@ def visible_documents(user: Any) -> QuerySet[Document]:
     permit_holder = Q(
         owner__permits__sponsor__in=represented, owner__permits__cancelled_at__isnull=True
     )
+    since_hosting = Q(
+        owner__civil_id__isnull=True,
+        owner__application_items__application__sponsor__in=represented,
+        owner__application_items__application__created_at__lte=F("uploaded_at"),
+    )
     ids = Document.objects.filter(
-        Q(owner__user_id=user.pk) | Exists(since_joining) | permit_holder
+        Q(owner__user_id=user.pk) | Exists(since_joining) | permit_holder | since_hosting
     ).values("pk")
     return Document.objects.filter(pk__in=ids)
 

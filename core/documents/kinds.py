@@ -19,6 +19,8 @@ class DocumentKind(models.TextChoices):
     SALARY_CERTIFICATE = "salary_certificate", "Salary certificate"
     LEASE = "lease", "Lease"
     WORK_PERMIT = "work_permit", "Work permit"
+    RETURN_TICKET = "return_ticket", "Return ticket"
+    TRAVEL_INSURANCE = "travel_insurance", "Health insurance for the visit"
     OTHER = "other", "Other"
 
 
@@ -73,6 +75,13 @@ KIND_RULES: dict[str, KindRule] = {
         ),
         KindRule(DocumentKind.LEASE, "Lease", "عقد الإيجار", expires_on=REQUIRED),
         KindRule(DocumentKind.WORK_PERMIT, "Work permit", "إذن العمل", expires_on=REQUIRED),
+        KindRule(DocumentKind.RETURN_TICKET, "Return ticket", "تذكرة العودة", expires_on=OPTIONAL),
+        KindRule(
+            DocumentKind.TRAVEL_INSURANCE,
+            "Health insurance for the visit",
+            "تأمين صحي للزيارة",
+            expires_on=REQUIRED,
+        ),
         KindRule(DocumentKind.OTHER, "Other document", "مستند آخر", expires_on=OPTIONAL),
     )
 }

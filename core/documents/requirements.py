@@ -89,8 +89,8 @@ RULES: tuple[Rule, ...] = (
         (Need(K.CIVIL_ID, Whose.SPONSOR),),
         articles=frozenset({Article.DOMESTIC_WORKER}),
     ),
-    # Visit permits (not built yet; their requirements are known already): the visitor's
-    # identity, and for a family visit the tie and the host's means and residency.
+    # Visit permits: the visitor's identity, and for a family visit the tie and the host's
+    # means and residency (what the law's visit term adds: ``visit_needs``).
     Rule(Purpose.VISIT_PERMIT, (Need(K.PERSONAL_PHOTO), Need(K.PASSPORT_COPY))),
     Rule(
         Purpose.VISIT_PERMIT,
@@ -112,6 +112,22 @@ RULES: tuple[Rule, ...] = (
         relations=frozenset({Relation.CHILD}),
     ),
 )
+
+
+def visit_needs(relation: str | None, on_date: dt.date) -> list[Need]:
+    """What the law's visit term asks of the visitor besides: a return ticket, health
+    insurance for the stay (``core.law.VisitTerm``)."""
+    term = Law(on_date).visit_term(relation) if relation else None
+    if term is None:
+        return []
+    return [
+        Need(kind)
+        for kind, required in (
+            (DocumentKind.RETURN_TICKET, term.return_ticket_required),
+            (DocumentKind.TRAVEL_INSURANCE, term.health_insurance_required),
+        )
+        if required
+    ]
 
 
 def needs_for(purpose: str, article: int | None, relation: str | None) -> list[Need]:
@@ -157,9 +173,17 @@ def _sponsor_person_id(person: Person, relation: str | None, sponsor: Sponsor | 
 
 
 def _joined_at(person: Person, sponsor: Sponsor | None) -> dt.datetime | None:
-    """When the person came onto the sponsor's file (see ``core.documents.access``)."""
-    if sponsor is None:
+    """When the person came onto the sponsor's file (see ``core.documents.access``); for a
+    visitor, when the host first applied for them."""
+    if sponsor is None or person.pk is None:  # someone not yet on record has no archive
         return None
+    if person.civil_id is None:
+        return (
+            person.application_items.filter(application__sponsor=sponsor)
+            .order_by("application__created_at")
+            .values_list("application__created_at", flat=True)
+            .first()
+        )
     return (
         Dependent.objects.filter(sponsor=sponsor, person=person, ended_on__isnull=True)
         .values_list("joined_at", flat=True)
@@ -191,6 +215,8 @@ def resolve(
     """Each need with the archived document that meets it, if any."""
     on_date = on_date or timezone.localdate()
     needs = needs_for(purpose, article, relation)
+    if purpose == Purpose.VISIT_PERMIT:
+        needs += [n for n in visit_needs(relation, on_date) if n not in needs]
     owners = {Whose.HOLDER: person.pk}
     if any(n.whose == Whose.SPONSOR for n in needs):
         sponsor_person = _sponsor_person_id(person, relation, sponsor)

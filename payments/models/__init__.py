@@ -15,8 +15,8 @@ from django.utils import timezone
 from core.applications.kinds import ChargeKind
 from core.applications.models import Application, ApplicationItem
 from core.models import Person
+from core.verification import generate_verification_code
 from payments.models.schedule import FeeKind, FeePer, FeeRate, Household, money
-from payments.receipts.verification import generate_verification_code
 
 __all__ = ["FeeKind", "FeePer", "FeeRate", "Household"]  # the schedule, with the rest below
 

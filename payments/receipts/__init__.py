@@ -9,6 +9,11 @@ The API for the rest of the project (see docs/receipts.md):
 - ``receipt_download_response(pdf_bytes, number)`` and the views in ``payments.receipts.views``.
 """
 
+from core.verification import (
+    display_verification_code,
+    generate_verification_code,
+    normalize_verification_code,
+)
 from payments.receipts.data import (
     ReceiptData,
     ReceiptLine,
@@ -18,14 +23,7 @@ from payments.receipts.data import (
     kd,
 )
 from payments.receipts.render import render_receipt_pdf
-from payments.receipts.verification import (
-    ReceiptVerification,
-    display_verification_code,
-    generate_verification_code,
-    normalize_verification_code,
-    public_summary,
-    verification_url,
-)
+from payments.receipts.verification import ReceiptVerification, public_summary, verification_url
 from payments.receipts.views import receipt_download_response, receipt_filename
 
 __all__ = [

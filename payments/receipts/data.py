@@ -113,6 +113,9 @@ class ReceiptData:
     knet_payment_id: str
     paid_at: datetime
     application_reference: str
+    # What was paid for: the service's name (a renewal's, a visit permit's), in both languages.
+    service_en: str = "Residency renewal"
+    service_ar: str = "تجديد إقامة"
 
     def __post_init__(self) -> None:
         for name in (

@@ -22,6 +22,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from core.verification import normalize_verification_code
 from payments.receipts.data import (
     ReceiptData,
     format_kd_ar,
@@ -30,7 +31,7 @@ from payments.receipts.data import (
 )
 from payments.receipts.fonts import receipts_settings
 from payments.receipts.render import render_receipt_pdf
-from payments.receipts.verification import normalize_verification_code, public_summary
+from payments.receipts.verification import public_summary
 
 SALT = "iqama.receipts.download"
 DOWNLOAD_URL_NAME = "receipt-download"
@@ -39,21 +40,21 @@ VERIFY_URL_NAME = "receipt-verify"
 Loader = Callable[[str], ReceiptData | None]
 
 
-def receipt_filename(number: str) -> str:
+def receipt_filename(number: str, prefix: str = "receipt") -> str:
     """``receipt-R-2025-000123.pdf``: the number with anything but letters, digits, dot, dash
     and underscore replaced, so the name is safe in every header and file system."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "receipt"
-    return f"receipt-{safe}.pdf"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or prefix
+    return f"{prefix}-{safe}.pdf"
 
 
 def receipt_download_response(
-    pdf_bytes: bytes, number: str, *, as_attachment: bool = True
+    pdf_bytes: bytes, number: str, *, as_attachment: bool = True, prefix: str = "receipt"
 ) -> HttpResponse:
-    """The PDF as an HTTP response: ``application/pdf``, a file name from the receipt number,
-    never cached by shared caches, never sniffed."""
+    """The PDF as an HTTP response: ``application/pdf``, a file name from the document's number
+    (a receipt's, a visit permit's), never cached by shared caches, never sniffed."""
     response = HttpResponse(pdf_bytes, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment, receipt_filename(number)
+        as_attachment, receipt_filename(number, prefix)
     )
     response["Content-Length"] = str(len(pdf_bytes))
     response["Cache-Control"] = "private, no-store"
@@ -115,6 +116,15 @@ th{{text-align:left;color:#555;font-weight:normal}}td.ar{{text-align:right;color
 .ok{{color:#006e3c}}.bad{{color:#a00}}</style></head><body>{body}</body></html>"""
 
 
+def verification_page(title: str, body: str, status: int) -> HttpResponse:
+    """A public verification page (the QR code opens it): not cached, not indexed."""
+    response = HttpResponse(format_html(_PAGE, title=title, body=body), status=status)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def verify_view(load_by_code: Loader) -> Callable[..., HttpResponse]:
     """The public page the QR code opens: whether the code belongs to a receipt, and if so the
     receipt's public summary (no names, no civil IDs — ``public_summary``)."""
@@ -157,14 +167,7 @@ def verify_view(load_by_code: Loader) -> Callable[..., HttpResponse]:
                 ),
             )
             status = 200
-        response = HttpResponse(
-            format_html(_PAGE, title="Receipt verification · التحقق من الإيصال", body=body),
-            status=status,
-        )
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return verification_page("Receipt verification · التحقق من الإيصال", body, status)
 
     return verify
 

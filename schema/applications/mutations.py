@@ -15,8 +15,12 @@ from strawberry.types import Info
 from core.applications import review, services
 from core.applications.kinds import PersonChoice
 from core.applications.kinds.renewal import KIND as RENEWAL
+from core.applications.kinds.visit import KIND as VISIT
 from schema.applications.errors import ApplicationError
-from schema.applications.types import APPLICATION_TYPE_NAMES, Application, RenewalApplication
+from schema.applications.inputs import ApplicationPersonInput, choices_of
+from schema.applications.kinds import APPLICATION_TYPE_NAMES
+from schema.applications.types import Application, RenewalApplication
+from schema.applications.visits import VisitApplication
 from schema.documents.types import DocumentKindEnum
 from schema.errors import pk_of, run_domain
 
@@ -43,6 +47,12 @@ class RenewalPayload:
     errors: list[ApplicationError] = strawberry.field(default_factory=list)
 
 
+@strawberry.type
+class VisitPayload:
+    application: VisitApplication | None = None
+    errors: list[ApplicationError] = strawberry.field(default_factory=list)
+
+
 def application_pk(global_id: relay.GlobalID) -> int | None:
     """The primary key of an application of any kind; None for anything else."""
     if getattr(global_id, "type_name", None) not in APPLICATION_TYPE_NAMES:
@@ -56,7 +66,7 @@ def _choices(people: list[RenewalPersonInput]) -> list[PersonChoice]:
 
 def _call(
     info: Info, payload: type, service: Callable[..., Any], **arguments: Any
-) -> ApplicationPayload | RenewalPayload:
+) -> ApplicationPayload | RenewalPayload | VisitPayload:
     """Call a service as the signed-in user; its failures become payload errors."""
     application, errors = run_domain(
         info, ApplicationError, lambda: service(actor=info.context.user, **arguments)
@@ -104,6 +114,24 @@ class ApplicationMutation:
             application_id=application_pk(application_id),
             person_id=pk_of(person_id, "Person"),
             months=months,
+        )
+
+    # -- per kind: a family visit ------------------------------------------------------------
+
+    @strawberry_django.mutation(
+        description="Invite relatives living abroad (a parent, a spouse, a child) on a family "
+        "visit: each with `visitor` (as on the passport), `relation` and `months`."
+    )
+    def create_visit_application(
+        self, info: Info, sponsor_id: relay.GlobalID, visitors: list[ApplicationPersonInput]
+    ) -> VisitPayload:
+        return _call(
+            info,
+            VisitPayload,
+            services.application_create,
+            kind=VISIT.name,
+            sponsor_id=pk_of(sponsor_id, "Sponsor"),
+            people=choices_of(visitors),
         )
 
     # -- any application ----------------------------------------------------------------------

@@ -21,9 +21,9 @@ from core.applications.models import Application as ApplicationModel
 from core.applications.selectors import visible_applications
 from core.applications.states import State
 from realtime.groups import APPLICATION_CHANGED, application_group, sponsor_applications_group
+from schema.applications.kinds import APPLICATION_TYPES
 from schema.applications.mutations import application_pk
 from schema.applications.types import (
-    APPLICATION_TYPES,
     Application,
     ApplicationEvent,
     ApplicationStateEnum,

@@ -8,6 +8,7 @@ from strawberry.relay import to_base64
 
 from core.applications.kinds.renewal import add_months
 from core.models import ResidencyPermit
+from core.visits.models import VisitPermit
 from tests import factories
 from tests.support.applications import give_profile
 
@@ -102,3 +103,60 @@ def test_a_worker_watches_his_renewal_by_the_employer_live(journey):
     last = seen[-1]["myResidencyUpdated"]["renewal"]
     assert last["state"] == "AWAITING_PAYMENT" and last["months"] == 12
     assert {c["status"] for c in last["checks"]} == {"CLEAR"}
+
+
+VISIT_PREVIEW = """query($sponsor: ID!, $people: [ApplicationPersonInput!]!) {
+  applicationPreview(kind: VISIT, sponsorId: $sponsor, people: $people) {
+    preview { total people { eligible months durations { maxMonths limitedBy }
+      missingDocuments { kind } lines { kind amount } problems { code } } }
+    errors { code } } }"""
+INVITE = """mutation($sponsor: ID!, $visitors: [ApplicationPersonInput!]!) {
+  createVisitApplication(sponsorId: $sponsor, visitors: $visitors) {
+    application { id state } errors { code message } } }"""
+VISIT_PERMITS = """{ myVisitPermits { number status validFrom validUntil downloadUrl } }"""
+VERIFY = """query($code: String!) { verifyVisitPermit(code: $code) { number status } }"""
+
+
+def test_a_family_visit_from_the_preview_to_the_visit_permit(journey, household):
+    h = household
+    give_profile(h["head"], CLEAN)
+    me = journey(h["user"])
+    sponsor = to_base64("Sponsor", h["sponsor"].pk)
+    mother = {
+        "visitor": {
+            "passportNumber": "A12345678",
+            "nationality": "IND",
+            "nameEn": "Lakshmi Kumar",
+            "nameAr": "لاكشمي كومار",
+            "dateOfBirth": "1958-04-02",
+            "sex": "FEMALE",
+            "passportExpiry": "2031-01-31",
+        },
+        "relation": "PARENT",
+    }
+    preview = me.graphql(VISIT_PREVIEW, {"sponsor": sponsor, "people": [mother]})
+    [person] = preview["applicationPreview"]["preview"]["people"]
+    assert person["eligible"] and person["months"] == 3
+    assert person["lines"] == [{"kind": "VISIT_FEE", "amount": "30.000"}]
+    assert {"RETURN_TICKET", "TRAVEL_INSURANCE"} <= {m["kind"] for m in person["missingDocuments"]}
+
+    created = me.graphql(INVITE, {"sponsor": sponsor, "visitors": [{**mother, "months": 2}]})
+    assert created["createVisitApplication"]["errors"] == []
+    app_id = created["createVisitApplication"]["application"]["id"]
+    me.subscribe("visit", WATCH, {"id": app_id})
+    assert me.graphql(SUBMIT, {"id": app_id})["submitApplication"]["errors"] == []
+    events = me.until("visit", reaches("AWAITING_PAYMENT"))
+    agencies = {e["applicationUpdated"]["event"]["agency"] for e in events} - {None}
+    assert agencies == {"FINES", "COURTS"}  # on the host
+    assert events[-1]["applicationUpdated"]["amountDue"] == "20.000"
+
+    me.pay(app_id, "visit-journey-1")
+    me.until("visit", reaches("ISSUED"))
+    assert me.receipt(app_id).startswith(b"%PDF")
+    [permit] = me.graphql(VISIT_PERMITS)["myVisitPermits"]
+    assert permit["status"] == "VALID"
+    pdf = me.download(permit["downloadUrl"])
+    assert pdf.startswith(b"%PDF")
+    code = VisitPermit.objects.get().verification_code
+    checked = me.graphql(VERIFY, {"code": code})["verifyVisitPermit"]
+    assert checked == {"number": permit["number"], "status": "VALID"}

@@ -10,7 +10,7 @@ here and its line in ``KINDS``.
 
 from __future__ import annotations
 
-from core.applications.kinds import renewal
+from core.applications.kinds import renewal, visit
 from core.applications.kinds.base import (
     Charge,
     ChargeKind,
@@ -24,7 +24,7 @@ from core.applications.kinds.base import (
 )
 from core.applications.models import Application
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (renewal.KIND,)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (renewal.KIND, visit.KIND)}
 
 
 def kind_of(application: Application) -> Kind:

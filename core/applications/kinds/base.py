@@ -13,19 +13,7 @@ from core.agencies.base import Subject
 from core.applications.models import Application, ApplicationItem
 from core.errors import DomainError
 from core.law.rules import Law
-
-
-@dataclass(frozen=True)
-class VisitorDetails:
-    """Someone from abroad, who has no civil ID: as on their passport."""
-
-    passport_number: str
-    nationality: str
-    name_en: str
-    name_ar: str
-    date_of_birth: dt.date
-    sex: str
-    passport_expiry: dt.date
+from core.services.visitors import VisitorDetails
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,15 @@ ARABIC_FEES = [
 ARABIC_LABELS = [ar for _, ar in T.values()] + [ar for _, _, ar in COLUMNS if ar]
 ARABIC_AMOUNTS = ["20.000 د.ك", "100.000 د.ك", "15.500 د.ك", "155.500 د.ك"]
 ARABIC_FOOTER = "إيصال رقم R-2025-000123 · صفحة 1 من 1"
-ALL_ARABIC = [*ARABIC_NAMES, *ARABIC_FEES, *ARABIC_LABELS, *ARABIC_AMOUNTS, ARABIC_FOOTER]
+ARABIC_SUBTITLE = "رسوم تجديد إقامة · خدمة إقامة الإلكترونية"  # the service paid for
+ALL_ARABIC = [
+    *ARABIC_NAMES,
+    *ARABIC_FEES,
+    *ARABIC_LABELS,
+    *ARABIC_AMOUNTS,
+    ARABIC_FOOTER,
+    ARABIC_SUBTITLE,
+]
 
 
 @pytest.fixture(scope="module")

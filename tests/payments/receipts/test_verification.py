@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.verification import ALPHABET, CODE_LENGTH
 from payments.receipts import (
     display_verification_code,
     generate_verification_code,
@@ -11,7 +12,6 @@ from payments.receipts import (
     public_summary,
     verification_url,
 )
-from payments.receipts.verification import ALPHABET, CODE_LENGTH
 from tests.payments.receipts.samples import CODE, family_receipt
 
 
