@@ -191,6 +191,12 @@ CHECK_SWEEP_SECONDS = float(os.environ.get("CHECK_SWEEP_SECONDS", "5"))
 CHECK_RETRY_DELAYS = [
     float(s) for s in os.environ.get("CHECK_RETRY_DELAYS", "5,15,60,300,900").split(",")
 ]
+# Successful task rows are deleted after this many hours (a periodic job of the workers).
+TASK_RESULTS_KEEP_HOURS = float(os.environ.get("TASK_RESULTS_KEEP_HOURS", "24"))
+# Tasks one worker process runs at once (threads; keep it under DB_POOL_MAX_SIZE), and how many
+# calls one process may have in flight to each agency (core.agencies.registry).
+WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "16"))
+AGENCY_CONCURRENCY = int(os.environ.get("AGENCY_CONCURRENCY", "8"))
 # `make run` sets IQAMA_INPROCESS_WORKER=1: a worker thread inside daphne (iqama/asgi.py), for
 # the in-memory channel layer, which cannot carry a separate worker's events to subscribers.
 INPROCESS_WORKER = os.environ.get("IQAMA_INPROCESS_WORKER", "0") == "1"
@@ -235,7 +241,10 @@ PAYMENTS = {
     "RESULT_URL": os.environ.get("PAYMENTS_RESULT_URL", "{public}/payments/knet/result/{track_id}"),
     "QUOTE_MINUTES": int(os.environ.get("PAYMENT_QUOTE_MINUTES", str(24 * 60))),
     "SESSION_MINUTES": int(os.environ.get("KNET_SESSION_MINUTES", "20")),
-    "RECONCILE_AFTER_SECONDS": int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "120")),
+    # Reconciliation (a periodic job of the workers) asks KNET about payments still initiated
+    # this long after they started, every RECONCILE_SECONDS (docs/operations.md: the bound).
+    "RECONCILE_AFTER_SECONDS": int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "60")),
+    "RECONCILE_SECONDS": float(os.environ.get("PAYMENT_RECONCILE_SECONDS", "15")),
     "REFUND_LEASE_SECONDS": 60,
 }
 

@@ -180,3 +180,18 @@ class DocumentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of person {self.owner_id} for item {self.item_id}"
+
+
+class PeriodicJob(models.Model):
+    """A job every worker may run every so often (``core.applications.periodic``): its row is
+    leased like any other work, so one worker at a time runs it and a killed one hands it on."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    next_run_at = models.DateTimeField(default=timezone.now)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"periodic job {self.name}"
