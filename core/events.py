@@ -32,6 +32,8 @@ class ApplicationMessage:
     application_kind: str  # a kind in core.applications.kinds
     sponsor_id: int
     event_id: int
+    sequence: int  # its place in the application's stream: 1, 2, 3, … in commit order
+    sponsor_sequence: int  # its place in the sponsor's stream
     kind: ApplicationEventKind
     at: str  # ISO 8601
     state: str  # the application's state this event describes

@@ -7,7 +7,7 @@ therefore runs the chain in async mode, and each middleware's ``process_request`
 middlewares and sync views that is some 18 thread hand-offs per request (``bench/read_bench.py
 --profile`` counts them), several milliseconds of latency for nothing, since every view that
 does real work here is synchronous (the GraphQL view included, see ``schema/views.py``). Marked
-sync-only, the whole chain and the view run in one hop. The one async view, ``/healthz``, is
+sync-only, the whole chain and the view run in one hop. The one async view, ``/readyz``, is
 run by Django through ``async_to_sync`` on the server's event loop.
 
 Websockets do not pass through here: Channels has its own middleware stack (``iqama/asgi.py``).

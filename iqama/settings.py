@@ -166,11 +166,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis that outlives a Redis restart (realtime/layers.py).
+            "BACKEND": "realtime.layers.ResilientRedisChannelLayer",
             "CONFIG": {
                 # socket_timeout=None: redis-py 8 otherwise times out the blocking read that
                 # an idle subscriber sits in, and the websocket is dropped after ~5 s.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 2}
+                ],
                 "prefix": os.environ.get("CHANNEL_PREFIX", "iqama"),
                 "capacity": 1000,
                 "expiry": 60,
@@ -179,6 +182,8 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# How long a subscription waits for Redis to join its groups before it fails.
+CHANNEL_LAYER_JOIN_SECONDS = float(os.environ.get("CHANNEL_LAYER_JOIN_SECONDS", "10"))
 
 # Background work (agency checks) through django-tasks with its database backend: durable in
 # whatever database the service uses, run by `manage.py application_worker` (docs/workers.md).

@@ -14,3 +14,8 @@ def application_group(application_id: int) -> str:
 
 def sponsor_applications_group(sponsor_id: int) -> str:
     return f"sponsor.{sponsor_id}.applications"
+
+
+# Sent by the channel layer to each consumer when Redis answers again after an outage
+# (realtime.layers): subscriptions join their groups again and replay what they missed.
+LAYER_RECONNECTED = "layer.reconnected"

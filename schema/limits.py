@@ -148,8 +148,9 @@ class _CostWalker:
         self.variables = variables
         self.page = page
 
-    def _page_size(self, field: FieldNode) -> int | None:
-        """The page size the field asks for, checking its pagination arguments on the way."""
+    def _page_size(self, field: FieldNode, *, connection: bool) -> int | None:
+        """The page size the field asks for, checking its pagination arguments on the way (a
+        connection's cursors; a subscription's ``after`` is its own, ``realtime.feeds``)."""
         names = {arg.name.value: arg for arg in field.arguments or ()}
         sizes = []
         for key in ("first", "last"):
@@ -163,7 +164,7 @@ class _CostWalker:
                             field,
                         )
                     sizes.append(value)
-        for key in ("after", "before"):
+        for key in ("after", "before") if connection else ():
             if key in names:
                 value = value_from_ast_untyped(names[key].value, self.variables)
                 if isinstance(value, str) and not _valid_cursor(value):
@@ -193,11 +194,11 @@ class _CostWalker:
                 if sel.selection_set is None:
                     continue
                 total += multiplier
-                size = self._page_size(sel)
                 is_connection = any(
                     child.name.value in ("edges", "nodes")
                     for child in self._fields(sel.selection_set, seen)
                 )
+                size = self._page_size(sel, connection=is_connection)
                 if is_connection:
                     size = size if size is not None else self.page
                     total += self.cost(sel.selection_set, multiplier * max(size, 1), seen)

@@ -6,12 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.applications.models import AgencyCheck, Application, ApplicationEvent
-from core.events import (
-    ApplicationEventKind,
-    ApplicationMessage,
-    announce_after_commit,
-    application_changed,
-)
+from core.applications.streams import message_of, next_positions
+from core.events import ApplicationEventKind, announce_after_commit, application_changed
 
 
 def actor_or_none(actor: Any) -> Any:
@@ -28,10 +24,15 @@ def record_event(
     from_state: str = "",
     to_state: str = "",
 ) -> ApplicationEvent:
-    """Write one step, with the state it describes and the amount due then, and announce it
-    after commit (``core.events.ApplicationMessage``)."""
+    """Write one step, with the state it describes, the amount due then and its place in the
+    application's and the sponsor's streams (``streams``), and announce it after commit
+    (``core.events.ApplicationMessage``)."""
+    sequence, sponsor_sequence = next_positions(application.pk, application.sponsor_id)
     event = ApplicationEvent.objects.create(
         application=application,
+        sequence=sequence,
+        sponsor_id=application.sponsor_id,
+        sponsor_sequence=sponsor_sequence,
         actor=actor_or_none(actor),
         kind=kind,
         state=application.state,
@@ -42,22 +43,6 @@ def record_event(
     )
     announce_after_commit(application_changed, message_of(event, application))
     return event
-
-
-def message_of(event: ApplicationEvent, application: Application) -> ApplicationMessage:
-    return ApplicationMessage(
-        application_id=application.pk,
-        application_kind=application.kind,
-        sponsor_id=application.sponsor_id,
-        event_id=event.pk,
-        kind=ApplicationEventKind(event.kind),
-        at=event.at.isoformat(),
-        state=event.state,
-        amount_due=None if event.amount_due is None else f"{event.amount_due:.3f}",
-        from_state=event.from_state,
-        to_state=event.to_state,
-        detail=event.detail,
-    )
 
 
 def check_event_detail(check: AgencyCheck) -> dict[str, Any]:

@@ -90,6 +90,9 @@ class AgencyCheck(relay.Node):
 )
 class ApplicationEvent:
     at: dt.datetime
+    sequence: int | None = strawberry.field(
+        description="Its place in the application's history: 1, 2, 3, … in the order they happened."
+    )
     kind: ApplicationEventKindEnum
     state: ApplicationStateEnum | None = strawberry.field(
         description="The application's state this event describes."
@@ -127,6 +130,7 @@ class ApplicationEvent:
         cls,
         *,
         at: dt.datetime,
+        sequence: int | None,
         kind: str,
         state: str,
         from_state: str,
@@ -136,6 +140,7 @@ class ApplicationEvent:
     ) -> ApplicationEvent:
         return cls(
             at=at,
+            sequence=sequence,
             kind=ApplicationEventKind(kind),
             state=State(state) if state else None,
             from_state=State(from_state) if from_state else None,
@@ -148,6 +153,7 @@ class ApplicationEvent:
     def from_row(cls, row: models.ApplicationEvent) -> ApplicationEvent:
         return cls.of(
             at=row.at,
+            sequence=row.sequence,
             kind=row.kind,
             state=row.state,
             from_state=row.from_state,
