@@ -41,6 +41,7 @@ class ApplicationMessage:
     from_state: str = ""
     to_state: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    request_id: str = ""  # the request that caused it (core.request_id), for the logs
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "kind": str(self.kind)}

@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+import structlog
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,11 +59,43 @@ def _secret(name: str, dev_value: str, *, allow_dev: bool, min_length: int = 1) 
 
 
 SECRET_KEY = _secret("SECRET_KEY", DEV_SECRET_KEY, allow_dev=DEBUG, min_length=50)
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-# Browser origins allowed to open the GraphQL websocket (cross-site websocket hijacking guard).
-WEBSOCKET_ALLOWED_ORIGINS = os.environ.get(
-    "WEBSOCKET_ALLOWED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
-).split(",")
+
+
+def _public_base_url() -> str:
+    """Where the public reaches this service (through the TLS proxy), without a path. Every
+    public URL is made from it: KNET's response, error and result URLs, the receipts' QR code,
+    the browser origin allowed on the websocket, the host name answered to. Required outside
+    DEBUG, so that no callback or QR code ever points at a developer's loopback."""
+    default = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}" if DEBUG else ""
+    value = os.environ.get("PUBLIC_BASE_URL", default).strip().rstrip("/")
+    if not value:
+        raise ImproperlyConfigured(
+            "PUBLIC_BASE_URL must be set (DEBUG is off): the address the public reaches this "
+            "service at, e.g. https://iqama.example.kw"
+        )
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise ImproperlyConfigured(
+            f"PUBLIC_BASE_URL must be http(s)://host[:port] with no path, not {value!r}"
+        )
+    return value
+
+
+PUBLIC_BASE_URL = _public_base_url()
+_public_host = urlsplit(PUBLIC_BASE_URL).hostname
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("ALLOWED_HOSTS", f"{_public_host},127.0.0.1,localhost").split(",")
+    if h
+]
+# Browser origins allowed to open the GraphQL websocket (cross-site websocket hijacking guard):
+# the public origin, and any others an operator adds (a separate frontend's).
+WEBSOCKET_ALLOWED_ORIGINS = list(
+    dict.fromkeys(
+        [PUBLIC_BASE_URL]
+        + [o.strip() for o in os.environ.get("WEBSOCKET_ALLOWED_ORIGINS", "").split(",") if o]
+    )
+)
 CSRF_TRUSTED_ORIGINS = WEBSOCKET_ALLOWED_ORIGINS
 
 # HTTPS only (secure cookies, redirects to https, HSTS) unless in DEBUG or HTTPS_ONLY=0. Behind a
@@ -223,12 +257,15 @@ if _outage := os.environ.get("AGENCY_SIMULATOR_OUTAGE", "").strip():
 # same daphne) brings its own terminal's; otherwise they are required outside DEBUG.
 SERVE_KNET_SANDBOX = _flag("SERVE_KNET_SANDBOX", False)
 KNET_SANDBOX = {"SESSION_MINUTES": 15, "OUTAGE": False}
-_PUBLIC_URL = os.environ.get(
-    "PAYMENTS_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-).rstrip("/")
 _sandbox_terminal = DEBUG or SERVE_KNET_SANDBOX
+_knet_url = os.environ.get("KNET_URL", "").strip()
+if not _knet_url and not _sandbox_terminal:
+    raise ImproperlyConfigured(
+        "KNET_URL must be set (DEBUG is off and the sandbox is not served), e.g. "
+        "https://www.kpay.com.kw/kpg"
+    )
 KNET = {
-    "URL": os.environ.get("KNET_URL", f"{_PUBLIC_URL}/sandbox/knet/kpg"),
+    "URL": _knet_url or f"{PUBLIC_BASE_URL}/sandbox/knet/kpg",
     **{
         key: _secret(f"KNET_{key}", dev_value, allow_dev=_sandbox_terminal)
         for key, dev_value in SANDBOX_KNET.items()
@@ -241,7 +278,7 @@ PAYMENTS = {
     # The gateway the facade talks to; tests that are not about KNET use the in-process dummy.
     "GATEWAY": os.environ.get("PAYMENTS_GATEWAY", "payments.gateways.knet.client.KnetGateway"),
     # Where KNET posts results and sends the payer back (KNET must reach it).
-    "PUBLIC_URL": _PUBLIC_URL,
+    "PUBLIC_URL": PUBLIC_BASE_URL,
     # The payer's landing page after KNET ({public}, {track_id}); a frontend may take it over.
     "RESULT_URL": os.environ.get("PAYMENTS_RESULT_URL", "{public}/payments/knet/result/{track_id}"),
     "QUOTE_MINUTES": int(os.environ.get("PAYMENT_QUOTE_MINUTES", str(24 * 60))),
@@ -251,6 +288,12 @@ PAYMENTS = {
     "RECONCILE_AFTER_SECONDS": int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "60")),
     "RECONCILE_SECONDS": float(os.environ.get("PAYMENT_RECONCILE_SECONDS", "15")),
     "REFUND_LEASE_SECONDS": 60,
+}
+
+# Receipts (docs/receipts.md): the QR code opens the public verification page.
+RECEIPTS = {
+    "VERIFY_URL": f"{PUBLIC_BASE_URL}/receipts/verify/{{code}}",
+    "LINK_SECONDS": int(os.environ.get("RECEIPT_LINK_SECONDS", "300")),
 }
 
 # Documents (docs/documents.md): validated by content, stored once per distinct content through
@@ -373,18 +416,40 @@ GRAPHQL_MASK_ERRORS = _flag("GRAPHQL_MASK_ERRORS", not DEBUG)
 # the library versions they were written for; off, the schema runs on the libraries' own code.
 GRAPHQL_FASTPATH = _flag("GRAPHQL_FASTPATH", True)
 
+# /metrics (iqama/metrics.py) answers only requests with "Authorization: Bearer $METRICS_TOKEN";
+# without a token it is not served at all.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+
+# Logs (docs/operations.md): one JSON object a line (LOG_FORMAT=json, the default), or plain
+# text for people (LOG_FORMAT=plain, `make run`); every line carries the request id
+# (core.request_id), also in the workers, for the tasks and events a request caused.
+_log_chain = [
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.stdlib.ExtraAdder(),
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "foreign_pre_chain": _log_chain,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.processors.JSONRenderer(),
+            ],
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "plain",
+            "formatter": "plain" if os.environ.get("LOG_FORMAT") == "plain" else "json",
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from iqama.health import healthz, readyz
+from iqama.metrics import metrics
 from payments.receipt_data import load_by_code, load_by_key
 from payments.receipts.views import receipt_urls
 from schema.schema import schema
@@ -13,6 +14,7 @@ urlpatterns = [
     path("graphql/", IqamaGraphQLView.as_view(schema=schema)),
     path("healthz", healthz),  # liveness
     path("readyz", readyz),  # readiness, per dependency
+    path("metrics", metrics),  # Prometheus, with METRICS_TOKEN only
     path("documents/", include("core.documents.urls")),  # signed download links only
     path("payments/", include("payments.urls")),  # KNET's callback, error and result pages
     # Receipts: signed download links, and the public page the receipt's QR code opens.

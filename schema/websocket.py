@@ -19,6 +19,7 @@ from core.request_id import new_request_id
 from core.services.accounts import api_token_authenticate
 from realtime.gc_tuning import tune_for_long_lived_connections
 from realtime.groups import LAYER_RECONNECTED
+from realtime.metrics import websocket_connections
 from schema.context import IqamaContext, language_from_header
 from schema.schema import schema
 from schema.views import bearer_token
@@ -35,7 +36,15 @@ class IqamaWSConsumer(GraphQLWSConsumer):
             return
         await super().dispatch(message)
 
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        websocket_connections.inc()
+        self.counted = True
+        await super().websocket_connect(message)
+
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        if getattr(self, "counted", False):
+            websocket_connections.dec()
+            self.counted = False
         forget = getattr(self.channel_layer, "forget", None)
         if forget is not None:
             forget(self.channel_name)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,7 @@ from core.applications.kinds import kind_of
 from core.applications.models import AgencyCheck, AgencyName, CheckStatus
 from core.applications.progress import application_progress
 from core.applications.states import CHECKING_STATES
+from core.request_id import current_request_id, request_id_set
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +59,15 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 @task()
-def run_agency_check(check_id: int) -> str:
-    return check_run(check_id=check_id)
+def run_agency_check(check_id: int, request_id: str = "-") -> str:
+    """The task; ``request_id``: the request that queued it, in its logs and events."""
+    with request_id_set(request_id):
+        return check_run(check_id=check_id)
 
 
 def enqueue(check_id: int, *, run_after: dt.datetime | None = None) -> None:
     job = run_agency_check.using(run_after=run_after) if run_after else run_agency_check
-    job.enqueue(check_id)
+    job.enqueue(check_id, request_id=current_request_id())
 
 
 def schedule(check_ids: list[int]) -> None:
@@ -126,17 +130,22 @@ def check_run(*, check_id: int) -> str:
     claimed = _claim(check_id)
     if claimed is None:
         return "skipped"
+    started = time.monotonic()
     try:
         verdict, facts = _ask(claimed.row)
     except AgencyUnavailable as exc:
-        return _retry_later(claimed, str(exc))
+        return _retry_later(claimed, str(exc), _ms_since(started))
     except Exception as exc:  # an adapter bug must not lose the check: retry it too
         logger.exception("agency check %s failed unexpectedly", check_id)
-        return _retry_later(claimed, f"{type(exc).__name__}: {exc}")
-    return _record(claimed, verdict, facts)
+        return _retry_later(claimed, f"{type(exc).__name__}: {exc}", _ms_since(started))
+    return _record(claimed, verdict, facts, _ms_since(started))
 
 
-def _retry_later(claimed: leases.Claim[AgencyCheck], error: str) -> str:
+def _ms_since(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def _retry_later(claimed: leases.Claim[AgencyCheck], error: str, asked_ms: int) -> str:
     run_after = timezone.now() + retry_delay(claimed.attempt)
     with transaction.atomic():
         check = leases.still_held(AgencyCheck, claimed, columns=LEASE)
@@ -146,13 +155,16 @@ def _retry_later(claimed: leases.Claim[AgencyCheck], error: str) -> str:
         check.lease_until = None
         check.next_attempt_at = run_after
         check.last_error = error[:300]
+        check.asked_ms = asked_ms
         check.save()
         announce_check(check)
         transaction.on_commit(lambda: enqueue(check.pk, run_after=run_after))
     return "retrying"
 
 
-def _record(claimed: leases.Claim[AgencyCheck], verdict: verdicts.Verdict, facts: dict) -> str:
+def _record(
+    claimed: leases.Claim[AgencyCheck], verdict: verdicts.Verdict, facts: dict, asked_ms: int
+) -> str:
     with transaction.atomic():
         check = leases.still_held(AgencyCheck, claimed, columns=LEASE)
         if check is None or check.status != CheckStatus.RUNNING:
@@ -163,6 +175,7 @@ def _record(claimed: leases.Claim[AgencyCheck], verdict: verdicts.Verdict, facts
         check.facts = facts
         check.lease_until = None
         check.last_error = ""
+        check.asked_ms = asked_ms
         check.save()
         announce_check(check)
         application_progress(check.item.application_id)

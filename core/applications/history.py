@@ -8,6 +8,7 @@ from typing import Any
 from core.applications.models import AgencyCheck, Application, ApplicationEvent
 from core.applications.streams import message_of, next_positions
 from core.events import ApplicationEventKind, announce_after_commit, application_changed
+from core.request_id import current_request_id
 
 
 def actor_or_none(actor: Any) -> Any:
@@ -40,6 +41,7 @@ def record_event(
         detail=detail,
         from_state=from_state,
         to_state=to_state,
+        request_id=current_request_id(),
     )
     announce_after_commit(application_changed, message_of(event, application))
     return event

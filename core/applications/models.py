@@ -120,6 +120,9 @@ class AgencyCheck(models.Model):
     )
     facts = models.JSONField(default=dict, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    asked_ms = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How long the agency took to answer, last attempt."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -159,6 +162,9 @@ class ApplicationEvent(models.Model):
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(
+        max_length=64, blank=True, help_text="The request (core.request_id) that caused it."
+    )
 
     class Meta:
         ordering = ["at", "id"]

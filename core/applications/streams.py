@@ -77,4 +77,5 @@ def message_of(event: ApplicationEvent, application: Application) -> Application
         from_state=event.from_state,
         to_state=event.to_state,
         detail=event.detail,
+        request_id=event.request_id,
     )
