@@ -252,6 +252,14 @@ if _latency := os.environ.get("AGENCY_SIMULATOR_LATENCY_MS", "").strip():
 if _outage := os.environ.get("AGENCY_SIMULATOR_OUTAGE", "").strip():
     AGENCY_SIMULATOR["outage"] = [name.strip() for name in _outage.split(",") if name.strip()]
 
+# Agencies reached over HTTP (docs/agencies.md): AGENCY_<NAME>_URL for each (HEALTH, FINES,
+# COURTS, MANPOWER). An agency without one is simulated in-process (the demo, the tests).
+AGENCIES = {
+    name: {"backend": "http", "url": url}
+    for name in ("health", "fines", "courts", "manpower")
+    if (url := os.environ.get(f"AGENCY_{name.upper()}_URL", "").strip())
+}
+
 # Payments through KNET (docs/payments.md). The credentials come from the environment and are
 # never logged. The local sandbox (SERVE_KNET_SANDBOX=1: mounted at sandbox/knet/, served by the
 # same daphne) brings its own terminal's; otherwise they are required outside DEBUG.
