@@ -54,20 +54,20 @@ class Publisher:
 
     @contextlib.contextmanager
     def timing_group_sends(self) -> Iterator[None]:
-        original = broadcast.send_to_group
+        original = broadcast.send_to_groups
 
-        def timed(group: str, message: dict[str, Any]) -> None:
+        def timed(groups: list[str], message: dict[str, Any]) -> None:
             started = time.perf_counter()
             try:
-                original(group, message)
+                original(groups, message)
             finally:
                 self.sends.append(time.perf_counter() - started)
 
-        broadcast.send_to_group = timed
+        broadcast.send_to_groups = timed
         try:
             yield
         finally:
-            broadcast.send_to_group = original
+            broadcast.send_to_groups = original
 
     def run(self) -> dict[str, float]:
         """Every phase over every application (in a shuffled order); seconds per phase."""

@@ -34,7 +34,7 @@ from realtime.metrics import WEBSOCKETS
 # Upper bounds of the agency latency histogram, in seconds.
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
-registry = CollectorRegistry(auto_describe=True)
+registry = CollectorRegistry()
 registry.register(WEBSOCKETS)
 
 

@@ -121,7 +121,7 @@ def test_a_lost_live_event_is_filled_from_the_database(
         sponsor_applications_group(h["sponsor"].pk),
     )
     with monkeypatch.context() as lost:  # Redis drops every event of the submit
-        lost.setattr(broadcast, "send_to_group", lambda group, message: None)
+        lost.setattr(broadcast, "send_to_groups", lambda groups, message: None)
         application_submit(actor=h["user"], application_id=app.pk)
     awaiting_payment(app)  # its event arrives; the three before it are read back
     got = updates(client, "mine", 4)
