@@ -92,6 +92,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--drain", type=float, default=10.0, help="max seconds to wait at end")
     parser.add_argument("--dump", help="write every delivery to this CSV file (diagnosis)")
     parser.add_argument("--keep-logs", help="copy the daphne logs into this directory")
+    parser.add_argument(
+        "--kill",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="SIGKILL one daphne half-way through (default: yes); its clients resume on the other",
+    )
     args = parser.parse_args(argv)
     if args.apps > args.subscribers:
         parser.error("--apps may not exceed --subscribers")

@@ -39,6 +39,14 @@ class Run:
         self.redis_url = redis_url
         self.prefix = prefix
         self.clients: list[Clients] = []
+        self.killed: DaphneServer | None = None
+
+    def _kill_one(self) -> None:
+        """SIGKILL the second daphne: its subscribers reconnect to the first and resume."""
+        self.killed = self.daphnes[1]
+        self.killed.process.kill()
+        self.killed.process.wait(timeout=10)
+        print(f"  killed daphne {self.killed.name} (SIGKILL); its clients move over", flush=True)
 
     def measure(self, fd_limit: int) -> dict[str, Any]:
         """The figures of the run; the client processes are stopped whatever happens."""
@@ -57,10 +65,12 @@ class Run:
         per_proc: list[list[dict[str, Any]]] = [[] for _ in range(args.client_procs)]
         for i in range(args.subscribers):
             w = watched[i % args.apps]
+            own, other = self.daphnes[(i // args.apps) % 2], self.daphnes[(i // args.apps + 1) % 2]
             per_proc[i % args.client_procs].append(
                 {
                     "index": i,
-                    "url": self.daphnes[(i // args.apps) % 2].ws_url,
+                    "url": own.ws_url,
+                    "urls": [own.ws_url, other.ws_url],
                     "token": w.token,
                     "app": w.gid,
                 }
@@ -120,7 +130,7 @@ class Run:
         publisher = Publisher(watched, args.rate)
         print(f"publishing ({'as fast as it goes' if not args.rate else f'{args.rate:g}/s'}):")
         publish_started = time.perf_counter()
-        phases = publisher.run()
+        phases = publisher.run(midway=self._kill_one if args.kill else None)
         publish_seconds = time.perf_counter() - publish_started
 
         published = published_events(watched, last_event_id)
@@ -132,7 +142,7 @@ class Run:
         rss_after = {d.name: rss_mb(d.pid) for d in daphnes}
         machine_after = machine_cpu()
         for d in daphnes:
-            if d.process.poll() is not None:
+            if d is not self.killed and d.process.poll() is not None:
                 raise RuntimeError(f"daphne {d.name} died:\n{d.tail()}")
 
         results = [c.finish() for c in self.clients]
