@@ -8,6 +8,7 @@ Imported once Django is set up (the publisher uses the services).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import time
 from collections import Counter
@@ -155,7 +156,12 @@ class Run:
             expected=expected,
         )
         busy = (machine_after[0] - machine_before[0]) / max(1, machine_after[1] - machine_before[1])
-        cpu = {k: round(cpu_after[k] - cpu_before[k], 2) for k in cpu_before}
+        # A killed daphne's CPU and memory can no longer be read: left out.
+        cpu = {
+            k: round(cpu_after[k] - cpu_before[k], 2)
+            for k in cpu_before
+            if not math.isnan(cpu_after[k] - cpu_before[k])
+        }
         machine_seconds = (machine_after[0] - machine_before[0]) / os.sysconf("SC_CLK_TCK")
         cpu["everything else"] = round(max(0.0, machine_seconds - sum(cpu.values())), 2)
         summary.update(
@@ -169,7 +175,11 @@ class Run:
                 "cpu_seconds": cpu,
                 "cpu_share_of_one_core": {k: round(v / flow_seconds, 2) for k, v in cpu.items()},
                 "machine_busy": round(busy, 2),
-                "daphne_rss_mb": {d.name: [rss_before[d.name], rss_after[d.name]] for d in daphnes},
+                "daphne_rss_mb": {
+                    d.name: [rss_before[d.name], rss_after[d.name]]
+                    for d in daphnes
+                    if d is not self.killed
+                },
                 "cores": os.cpu_count() or 1,
                 "phases_seconds": {k: round(v, 2) for k, v in phases.items()},
             }
