@@ -2,12 +2,14 @@
 
 Production is the default posture: ``DEBUG`` off, HTTPS-only cookies and redirects, no
 GraphiQL, no introspection, no simulators, and the service refuses to start without its own
-secrets (``SECRET_KEY``, and KNET's credentials unless the local sandbox is served). The demo
-(``make run``) and the test suite set their development values explicitly.
+secrets (``SECRET_KEY``, and KNET's credentials and address unless the local sandbox is
+served) and its public address (``PUBLIC_BASE_URL``). The demo (``make run``) and the test
+suite set their development values explicitly.
 
 Everything that differs between deployments comes from the environment: ``DATABASE_URL``
 (PostgreSQL; SQLite when unset), ``REDIS_URL`` (channels-redis; the in-memory channel layer when
-unset), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG`` (see the README's configuration table).
+unset), ``SECRET_KEY``, ``PUBLIC_BASE_URL``, ``DEBUG`` (see the README's configuration table and
+docs/operations.md).
 """
 
 from __future__ import annotations
@@ -18,20 +20,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-import structlog
 from django.core.exceptions import ImproperlyConfigured
+
+from iqama.environment import flag, public_base_url, secret
+from iqama.log_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("IQAMA_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _flag(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    return default if raw is None or raw.strip() == "" else raw.strip().lower() in ("1", "true")
-
-
-DEBUG = _flag("DEBUG", False)
+DEBUG = flag("DEBUG", False)
 
 # Values that are public (committed here, or the local KNET sandbox's): accepted only in DEBUG.
 DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-0123456789"
@@ -40,48 +39,16 @@ SANDBOX_KNET = {
     "PASSWORD": "sandbox-password",
     "RESOURCE_KEY": "SANDBOXRESKEY016",
 }
-_KNOWN_SECRETS = {DEV_SECRET_KEY, *SANDBOX_KNET.values()}
+KNOWN_SECRETS = {DEV_SECRET_KEY, *SANDBOX_KNET.values()}
 
 
-def _secret(name: str, dev_value: str, *, allow_dev: bool, min_length: int = 1) -> str:
-    """A secret from the environment. Outside DEBUG a missing, public or short one stops the
-    service at start, before it signs a single link with it."""
-    value = os.environ.get(name, "").strip()
-    if allow_dev:
-        return value or dev_value
-    if not value:
-        raise ImproperlyConfigured(f"{name} must be set (DEBUG is off).")
-    if value in _KNOWN_SECRETS:
-        raise ImproperlyConfigured(f"{name} is a publicly known development value.")
-    if len(value) < min_length:
-        raise ImproperlyConfigured(f"{name} must be at least {min_length} characters.")
-    return value
+SECRET_KEY = secret(
+    "SECRET_KEY", DEV_SECRET_KEY, allow_dev=DEBUG, known=KNOWN_SECRETS, min_length=50
+)
 
 
-SECRET_KEY = _secret("SECRET_KEY", DEV_SECRET_KEY, allow_dev=DEBUG, min_length=50)
-
-
-def _public_base_url() -> str:
-    """Where the public reaches this service (through the TLS proxy), without a path. Every
-    public URL is made from it: KNET's response, error and result URLs, the receipts' QR code,
-    the browser origin allowed on the websocket, the host name answered to. Required outside
-    DEBUG, so that no callback or QR code ever points at a developer's loopback."""
-    default = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}" if DEBUG else ""
-    value = os.environ.get("PUBLIC_BASE_URL", default).strip().rstrip("/")
-    if not value:
-        raise ImproperlyConfigured(
-            "PUBLIC_BASE_URL must be set (DEBUG is off): the address the public reaches this "
-            "service at, e.g. https://iqama.example.kw"
-        )
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
-        raise ImproperlyConfigured(
-            f"PUBLIC_BASE_URL must be http(s)://host[:port] with no path, not {value!r}"
-        )
-    return value
-
-
-PUBLIC_BASE_URL = _public_base_url()
+# Where the public reaches the service: every public URL comes from it (iqama/environment.py).
+PUBLIC_BASE_URL = public_base_url(debug=DEBUG)
 _public_host = urlsplit(PUBLIC_BASE_URL).hostname
 ALLOWED_HOSTS = [
     h
@@ -100,14 +67,14 @@ CSRF_TRUSTED_ORIGINS = WEBSOCKET_ALLOWED_ORIGINS
 
 # HTTPS only (secure cookies, redirects to https, HSTS) unless in DEBUG or HTTPS_ONLY=0. Behind a
 # proxy that terminates TLS, TRUST_X_FORWARDED_PROTO=1 makes its X-Forwarded-Proto count.
-HTTPS_ONLY = _flag("HTTPS_ONLY", not DEBUG)
+HTTPS_ONLY = flag("HTTPS_ONLY", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_SSL_REDIRECT = HTTPS_ONLY
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS_ONLY else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", False)
-if _flag("TRUST_X_FORWARDED_PROTO", False):
+SECURE_HSTS_INCLUDE_SUBDOMAINS = flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = flag("SECURE_HSTS_PRELOAD", False)
+if flag("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
@@ -241,7 +208,7 @@ AGENCY_CONCURRENCY = int(os.environ.get("AGENCY_CONCURRENCY", "8"))
 INPROCESS_WORKER = os.environ.get("IQAMA_INPROCESS_WORKER", "0") == "1"
 
 # The agencies' simulator over HTTP (unauthenticated by design): mounted only when asked for.
-SERVE_AGENCY_SIMULATOR = _flag("SERVE_AGENCY_SIMULATOR", False)
+SERVE_AGENCY_SIMULATOR = flag("SERVE_AGENCY_SIMULATOR", False)
 # How the simulated agencies misbehave (docs/agencies.md); for one process from the environment:
 # AGENCY_SIMULATOR_LATENCY_MS="min,max" (or one value), AGENCY_SIMULATOR_OUTAGE="health,courts".
 # Keys left out keep the simulator's defaults.
@@ -263,7 +230,7 @@ AGENCIES = {
 # Payments through KNET (docs/payments.md). The credentials come from the environment and are
 # never logged. The local sandbox (SERVE_KNET_SANDBOX=1: mounted at sandbox/knet/, served by the
 # same daphne) brings its own terminal's; otherwise they are required outside DEBUG.
-SERVE_KNET_SANDBOX = _flag("SERVE_KNET_SANDBOX", False)
+SERVE_KNET_SANDBOX = flag("SERVE_KNET_SANDBOX", False)
 KNET_SANDBOX = {"SESSION_MINUTES": 15, "OUTAGE": False}
 _sandbox_terminal = DEBUG or SERVE_KNET_SANDBOX
 _knet_url = os.environ.get("KNET_URL", "").strip()
@@ -275,7 +242,7 @@ if not _knet_url and not _sandbox_terminal:
 KNET = {
     "URL": _knet_url or f"{PUBLIC_BASE_URL}/sandbox/knet/kpg",
     **{
-        key: _secret(f"KNET_{key}", dev_value, allow_dev=_sandbox_terminal)
+        key: secret(f"KNET_{key}", dev_value, allow_dev=_sandbox_terminal, known=KNOWN_SECRETS)
         for key, dev_value in SANDBOX_KNET.items()
     },
     "TIMEOUT": float(os.environ.get("KNET_TIMEOUT", "10")),
@@ -417,52 +384,17 @@ GRAPHQL_LIMITS = {
 # Introspection and the GraphiQL page: on in DEBUG, off in production unless asked for (the
 # schema is published as schema.graphql). Unexpected exceptions reach clients as "Unexpected
 # error" with the request id (logged with the traceback) unless in DEBUG.
-GRAPHQL_INTROSPECTION = _flag("GRAPHQL_INTROSPECTION", DEBUG)
-GRAPHIQL = _flag("GRAPHIQL", DEBUG)
-GRAPHQL_MASK_ERRORS = _flag("GRAPHQL_MASK_ERRORS", not DEBUG)
+GRAPHQL_INTROSPECTION = flag("GRAPHQL_INTROSPECTION", DEBUG)
+GRAPHIQL = flag("GRAPHIQL", DEBUG)
+GRAPHQL_MASK_ERRORS = flag("GRAPHQL_MASK_ERRORS", not DEBUG)
 # The read path's shortcuts through library internals (schema/fastpath/): applied only against
 # the library versions they were written for; off, the schema runs on the libraries' own code.
-GRAPHQL_FASTPATH = _flag("GRAPHQL_FASTPATH", True)
+GRAPHQL_FASTPATH = flag("GRAPHQL_FASTPATH", True)
 
 # /metrics (iqama/metrics.py) answers only requests with "Authorization: Bearer $METRICS_TOKEN";
 # without a token it is not served at all.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
 
 # Logs (docs/operations.md): one JSON object a line (LOG_FORMAT=json, the default), or plain
-# text for people (LOG_FORMAT=plain, `make run`); every line carries the request id
-# (core.request_id), also in the workers, for the tasks and events a request caused.
-_log_chain = [
-    structlog.stdlib.add_log_level,
-    structlog.stdlib.add_logger_name,
-    structlog.stdlib.ExtraAdder(),
-    structlog.processors.TimeStamper(fmt="iso", utc=True),
-]
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": structlog.stdlib.ProcessorFormatter,
-            "foreign_pre_chain": _log_chain,
-            "processors": [
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.format_exc_info,
-                structlog.processors.JSONRenderer(),
-            ],
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request_id"],
-            "formatter": "plain" if os.environ.get("LOG_FORMAT") == "plain" else "json",
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "axes": {"level": "WARNING"},  # not every successful sign-in
-    },
-}
+# text for people (LOG_FORMAT=plain, `make run`); every line carries the request id.
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from core.applications.models import AgencyCheck, Application, ApplicationEvent
 from core.applications.streams import message_of, next_positions
 from core.events import ApplicationEventKind, announce_after_commit, application_changed
@@ -28,21 +30,24 @@ def record_event(
     """Write one step, with the state it describes, the amount due then and its place in the
     application's and the sponsor's streams (``streams``), and announce it after commit
     (``core.events.ApplicationMessage``)."""
-    sequence, sponsor_sequence = next_positions(application.pk, application.sponsor_id)
-    event = ApplicationEvent.objects.create(
-        application=application,
-        sequence=sequence,
-        sponsor_id=application.sponsor_id,
-        sponsor_sequence=sponsor_sequence,
-        actor=actor_or_none(actor),
-        kind=kind,
-        state=application.state,
-        amount_due=application.amount_due,
-        detail=detail,
-        from_state=from_state,
-        to_state=to_state,
-        request_id=current_request_id(),
-    )
+    # The caller's transaction (no savepoint), or one of its own when called outside any: the
+    # stream numbers must be taken and the event written before the same commit.
+    with transaction.atomic(savepoint=False):
+        sequence, sponsor_sequence = next_positions(application.pk, application.sponsor_id)
+        event = ApplicationEvent.objects.create(
+            application=application,
+            sequence=sequence,
+            sponsor_id=application.sponsor_id,
+            sponsor_sequence=sponsor_sequence,
+            actor=actor_or_none(actor),
+            kind=kind,
+            state=application.state,
+            amount_due=application.amount_due,
+            detail=detail,
+            from_state=from_state,
+            to_state=to_state,
+            request_id=current_request_id(),
+        )
     announce_after_commit(application_changed, message_of(event, application))
     return event
 

@@ -26,9 +26,7 @@ def sponsor_key(sponsor_id: int) -> str:
 
 def next_positions(application_id: int, sponsor_id: int) -> tuple[int, int]:
     """The next numbers of the application's and the sponsor's streams, their rows locked
-    until the caller's transaction ends (so call it inside one, just before writing)."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("an event's stream numbers are taken inside its transaction")
+    until the caller's transaction ends (call it in the transaction that writes the event)."""
     keys = (application_key(application_id), sponsor_key(sponsor_id))
     table = connection.ops.quote_name(EventStream._meta.db_table)
     with connection.cursor() as cursor:
