@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from django.conf import settings
 from strawberry.relay import from_base64, to_base64
 
@@ -69,8 +70,20 @@ def _free(port: int) -> bool:
 
 
 class Launch:
-    def __init__(self, port: int, process: subprocess.Popen, log: Path) -> None:
-        self.port, self.process, self.log_path = port, process, log
+    def __init__(self, port: int, process: subprocess.Popen, log: Path, prefix: str) -> None:
+        self.port, self.process, self.log_path, self.prefix = port, process, log, prefix
+
+    def wait_subscribed(self, group: str) -> None:
+        """Until a websocket has joined ``group`` in Redis (the subscription is live)."""
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        try:
+            wait_for(
+                lambda: client.zcard(f"{self.prefix}:group:{group}") > 0,
+                timeout=20,
+                what=f"a subscriber in {group}",
+            )
+        finally:
+            client.close()
 
     def url(self, web: int) -> str:
         return f"http://127.0.0.1:{self.port + web - 1}"
@@ -95,6 +108,7 @@ class Launch:
 @pytest.fixture
 def launched(transactional_db, tmp_path) -> Iterator[Launch]:
     port = two_free_ports()
+    prefix = f"launch-{secrets.token_hex(4)}"
     public = f"http://127.0.0.1:{port}"  # what the TLS proxy would be: web.1 here
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("KNET_", "AGENCY_"))},
@@ -106,7 +120,7 @@ def launched(transactional_db, tmp_path) -> Iterator[Launch]:
         "HTTPS_ONLY": "0",  # no TLS on loopback; behind the proxy it stays on
         "DATABASE_URL": database_url_for_test_db(),
         "REDIS_URL": settings.REDIS_URL,
-        "CHANNEL_PREFIX": f"launch-{secrets.token_hex(4)}",
+        "CHANNEL_PREFIX": prefix,
         "SERVE_KNET_SANDBOX": "1",
         "SERVE_AGENCY_SIMULATOR": "1",
         **{
@@ -133,7 +147,7 @@ def launched(transactional_db, tmp_path) -> Iterator[Launch]:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    launch = Launch(port, process, log)
+    launch = Launch(port, process, log, prefix)
     try:
         for web in (1, 2):
             wait_for(
@@ -151,6 +165,9 @@ def launched(transactional_db, tmp_path) -> Iterator[Launch]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
+        with redis.Redis.from_url(settings.REDIS_URL) as client:  # the run's own keys only
+            for key in client.scan_iter(match=f"{prefix}*"):
+                client.delete(key)
 
 
 def _ready(url: str) -> bool:
@@ -188,7 +205,7 @@ def test_a_renewal_through_the_documented_production_launch(launched, household)
         watcher = open_client(_Server(launched.url(2)), origin=launched.url(1))
         watcher.init({"authorization": f"Bearer {token}"})
         watcher.subscribe("app", UPDATED, {"id": gid})
-        time.sleep(0.5)  # graphql-transport-ws does not say when a subscription is live
+        launched.wait_subscribed(f"application.{from_base64(gid)[1]}")
         submitted = launched.graphql(1, token, SUBMIT, {"id": gid})
         assert submitted["errors"] == [] and submitted["application"]["state"] == "CHECKING"
         checked = states(watcher, until="AWAITING_PAYMENT")
@@ -220,7 +237,6 @@ def test_a_renewal_through_the_documented_production_launch(launched, household)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     verify = httpx.get(f"{launched.url(1)}/receipts/verify/{receipt['verificationCode']}")
     assert verify.status_code == 200 and receipt["number"] in verify.text
-    assert int(from_base64(gid)[1]) > 0
     log = launched.log()
     assert "payments.reconcile" in log and '"request_id"' in log, log[-3000:]
     assert "Traceback" not in log, log[-5000:]
