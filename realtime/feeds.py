@@ -118,6 +118,8 @@ class FeedUpdate:
 
 
 class Feed:
+    """One subscription's updates: replayed, then live, in each stream's order, each once."""
+
     def __init__(self, ws: Any, streams: list[Stream], after: str | None) -> None:
         self.ws = ws
         self.streams = streams

@@ -1,4 +1,5 @@
 import pytest
+from channels.layers import channel_layers
 from django.core.management import call_command
 from django.test import Client
 
@@ -22,8 +23,6 @@ def test_readyz_reports_database_and_channel_layer(settings):
 
 @pytest.mark.django_db
 def test_readyz_without_redis_is_degraded_not_unready(settings):
-    from channels.layers import channel_layers
-
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "realtime.layers.ResilientRedisChannelLayer",
