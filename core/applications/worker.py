@@ -71,6 +71,8 @@ class ApplicationWorker(Worker):
     def _periodic_forever(self) -> None:
         while not self._stop.wait(PERIODIC_TICK_SECONDS):
             try:
+                if self._event_loop is not None:  # the jobs' events too (reconciliation's)
+                    _deliver_events_through(self._event_loop)
                 close_old_connections()
                 periodic.run_due()
             except Exception:  # the loop must outlive a passing database error
