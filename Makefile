@@ -20,7 +20,8 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 
 # The demo's development values, set explicitly: production is the settings' default.
 DEMO_ENV := DEBUG=1 SECRET_KEY=insecure-dev-key-change-me-in-production-0123456789 \
-	SERVE_KNET_SANDBOX=1 SERVE_AGENCY_SIMULATOR=1 IQAMA_INPROCESS_WORKER=1 PORT=$(PORT)
+	SERVE_KNET_SANDBOX=1 SERVE_AGENCY_SIMULATOR=1 IQAMA_INPROCESS_WORKER=1 PORT=$(PORT) \
+	LOG_FORMAT=plain
 
 install: $(STAMP)
 

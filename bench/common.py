@@ -1,5 +1,6 @@
-"""What the benchmarks share: daphne processes for a run (``tests/support/daphne.py``), CPU and
-memory read from Linux's ``/proc``, and stopping cleanly on SIGTERM.
+"""What the benchmarks share: a PostgreSQL database of the run's own, daphne processes for a run
+(``tests/support/daphne.py``), CPU and memory read from Linux's ``/proc``, and stopping cleanly
+on SIGTERM.
 
 Nothing here needs Django: the benchmarks set it up only after choosing their database.
 """
@@ -13,12 +14,48 @@ import signal
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from tests.support.daphne import DaphneServer, start_daphne
+from tests.support.postgres import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class BenchDatabase:
+    """A PostgreSQL database of the run's own: created, then dropped (WITH FORCE)."""
+
+    server_url: str
+    name: str
+    created: bool = False
+
+    @classmethod
+    def choose(cls, bench: str) -> BenchDatabase:
+        """``iqama_<bench>_<pid>`` on the server of ``DATABASE_URL`` (local by default)."""
+        url = os.environ.get("DATABASE_URL", "").strip() or "postgres://postgres@127.0.0.1:5432/"
+        if not urlsplit(url).scheme.startswith("postgres"):
+            raise SystemExit(f"{bench} needs PostgreSQL (DATABASE_URL names the server to use)")
+        return cls(url, f"iqama_{bench}_{os.getpid()}")
+
+    @property
+    def url(self) -> str:
+        return urlsplit(self.server_url)._replace(path=f"/{self.name}").geturl()
+
+    def create(self) -> None:
+        self.created = create_database(self.url, self.name)
+
+    def drop(self) -> None:
+        if self.created:
+            drop_database(self.url, self.name)
+            self.created = False
+
+    def describe(self) -> str:
+        where = urlsplit(self.server_url)
+        return f"postgresql {unquote(self.name)} on {where.hostname}:{where.port or 5432}"
 
 
 @contextlib.contextmanager

@@ -75,10 +75,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import daphne_processes, exit_on_sigterm  # noqa: E402
+from bench.common import BenchDatabase, daphne_processes, exit_on_sigterm  # noqa: E402
 from bench.fanout_client import ORIGIN, raise_fd_limit  # noqa: E402
 from bench.fanout_results import report  # noqa: E402
-from bench.fanout_services import FanoutDatabase, delete_redis_keys  # noqa: E402
+from bench.fanout_services import delete_redis_keys  # noqa: E402
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -92,6 +92,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--drain", type=float, default=10.0, help="max seconds to wait at end")
     parser.add_argument("--dump", help="write every delivery to this CSV file (diagnosis)")
     parser.add_argument("--keep-logs", help="copy the daphne logs into this directory")
+    parser.add_argument(
+        "--kill",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="SIGKILL one daphne half-way through (default: yes); its clients resume on the other",
+    )
     args = parser.parse_args(argv)
     if args.apps > args.subscribers:
         parser.error("--apps may not exceed --subscribers")
@@ -104,7 +110,7 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     fd_limit = raise_fd_limit(args.subscribers + 200)
 
-    database = FanoutDatabase.choose()
+    database = BenchDatabase.choose("fanout")
     redis_url = os.environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
     prefix = f"iqama-fanout-{os.getpid()}-{secrets.token_hex(3)}"
     os.environ.update(

@@ -5,6 +5,10 @@ In a client process (``python -m bench.fanout_client SPEC OUT``): open the webso
 each with one ``applicationUpdated(id)`` subscription authenticated by its sponsor's API token
 in ``connection_init``, say READY, record every update (with ``time.time()`` as the frame is
 read) until STOP arrives on stdin, then write what was received to OUT. No Django here.
+
+A websocket the server closes (its daphne was killed) reconnects to the other daphne and
+subscribes again with ``after`` set to the last cursor it received, as a real client would:
+what it missed is replayed, then it is live again.
 In the benchmark's process, ``Clients`` starts one and reads its progress.
 """
 
@@ -32,12 +36,14 @@ from bench.common import ROOT, cpu_seconds
 
 ORIGIN = "http://bench.iqama.test"
 SUBSCRIPTION = """
-subscription($id: ID!) {
-  applicationUpdated(id: $id) {
-    applicationId state amountDue sentAt
+subscription($id: ID!, $after: String) {
+  applicationUpdated(id: $id, after: $after) {
+    applicationId state amountDue sentAt cursor
     event { at kind fromState toState agency checkStatus amount }
   }
 }"""
+# A dropped websocket tries the daphne processes in turn for this long before giving up.
+RECONNECT_SECONDS = 30.0
 
 
 def raise_fd_limit(wanted: int) -> int:
@@ -64,82 +70,114 @@ async def _client_main(spec: dict[str, Any], out_path: str) -> None:
         if len(samples) < 10:
             samples.append(f"{kind}: {str(detail)[:300]}")
 
-    async def reader(index: int, ws: Any) -> None:
+    cursors: dict[int, str | None] = {}
+    reconnects: list[float] = []  # seconds from the drop to the new subscription
+
+    async def subscribe(url: str, sub: dict[str, Any], after: str | None) -> Any:
+        ws = await connect(
+            url,
+            subprotocols=["graphql-transport-ws"],
+            origin=spec["origin"],
+            ping_interval=None,
+            compression=None,
+            open_timeout=20,
+            close_timeout=2,
+            max_queue=None,
+        )
         try:
-            async for raw in ws:
-                received = time.time()
-                message = json.loads(raw)
-                kind = message.get("type")
-                if kind == "next":
-                    payload = message["payload"]
-                    data = payload.get("data")
-                    if payload.get("errors") or not data:
-                        problem("error payload", payload)
-                        continue
-                    update = data["applicationUpdated"]
-                    event = update["event"]
-                    rows.append(
-                        (
-                            index,
-                            update["applicationId"],
-                            event["at"],
-                            event["kind"],
-                            event["toState"],
-                            update["state"],
-                            update["sentAt"],
-                            received,
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "connection_init",
+                        "payload": {"authorization": f"Bearer {sub['token']}"},
+                    }
+                )
+            )
+            ack = json.loads(await asyncio.wait_for(ws.recv(), 20))
+            if ack.get("type") != "connection_ack":
+                raise RuntimeError(f"no connection_ack: {ack}")
+            variables = {"id": sub["app"], "after": after}
+            await ws.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": SUBSCRIPTION, "variables": variables},
+                    }
+                )
+            )
+        except BaseException:
+            await ws.close()
+            raise
+        return ws
+
+    async def reconnect(index: int, sub: dict[str, Any]) -> Any | None:
+        """A new subscription on another daphne, resuming after the last cursor."""
+        dropped = time.monotonic()
+        urls = sub["urls"]
+        attempt = 1
+        while time.monotonic() - dropped < RECONNECT_SECONDS and not stopping.is_set():
+            try:
+                ws = await subscribe(urls[attempt % len(urls)], sub, cursors.get(index))
+            except Exception:
+                attempt += 1
+                await asyncio.sleep(0.2)
+                continue
+            reconnects.append(time.monotonic() - dropped)
+            return ws
+        problem("could not reconnect", index)
+        return None
+
+    async def reader(index: int, ws: Any, sub: dict[str, Any]) -> None:
+        while ws is not None:
+            try:
+                async for raw in ws:
+                    received = time.time()
+                    message = json.loads(raw)
+                    kind = message.get("type")
+                    if kind == "next":
+                        payload = message["payload"]
+                        data = payload.get("data")
+                        if payload.get("errors") or not data:
+                            problem("error payload", payload)
+                            continue
+                        update = data["applicationUpdated"]
+                        cursors[index] = update["cursor"]
+                        event = update["event"]
+                        rows.append(
+                            (
+                                index,
+                                update["applicationId"],
+                                event["at"],
+                                event["kind"],
+                                event["toState"],
+                                update["state"],
+                                update["sentAt"],
+                                received,
+                            )
                         )
-                    )
-                elif kind == "ping":
-                    await ws.send('{"type": "pong"}')
-                elif kind != "pong":
-                    problem(f"unexpected {kind}", message)
-        except ConnectionClosed as exc:
-            if not stopping.is_set():
+                    elif kind == "ping":
+                        await ws.send('{"type": "pong"}')
+                    elif kind != "pong":
+                        problem(f"unexpected {kind}", message)
+                return
+            except ConnectionClosed:
+                if stopping.is_set():
+                    return
                 closed_early.append(index)
-                problem("closed by the server", exc)
+            ws = await reconnect(index, sub)
+            if ws is not None:
+                sockets[index] = ws
 
     async def open_one(index: int, sub: dict[str, Any], gate: asyncio.Semaphore) -> None:
         async with gate:
             for attempt in range(3):
-                ws = None
                 try:
-                    ws = await connect(
-                        sub["url"],
-                        subprotocols=["graphql-transport-ws"],
-                        origin=spec["origin"],
-                        ping_interval=None,
-                        compression=None,
-                        open_timeout=20,
-                        close_timeout=2,
-                        max_queue=None,
-                    )
-                    await ws.send(
-                        json.dumps(
-                            {
-                                "type": "connection_init",
-                                "payload": {"authorization": f"Bearer {sub['token']}"},
-                            }
-                        )
-                    )
-                    ack = json.loads(await asyncio.wait_for(ws.recv(), 20))
-                    if ack.get("type") != "connection_ack":
-                        raise RuntimeError(f"no connection_ack: {ack}")
-                    await ws.send(
-                        json.dumps(
-                            {
-                                "id": "1",
-                                "type": "subscribe",
-                                "payload": {"query": SUBSCRIPTION, "variables": {"id": sub["app"]}},
-                            }
-                        )
-                    )
+                    ws = await subscribe(sub["url"], sub, None)
                     sockets[index] = ws
-                    tasks.append(asyncio.create_task(reader(index, ws)))
+                    tasks.append(asyncio.create_task(reader(index, ws, sub)))
                     return
                 except Exception as exc:  # retried, then counted
-                    if ws is not None:
-                        await ws.close()
                     if attempt == 2:
                         problem("could not connect", repr(exc))
                     await asyncio.sleep(0.5)
@@ -181,6 +219,7 @@ async def _client_main(spec: dict[str, Any], out_path: str) -> None:
                 "rows": rows,
                 "connected": len(sockets),
                 "closed_early": len(closed_early),
+                "reconnects": reconnects,
                 "problems": dict(problems),
                 "samples": samples,
                 "cpu_seconds": cpu.user + cpu.system,

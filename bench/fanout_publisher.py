@@ -11,7 +11,7 @@ import contextlib
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -54,23 +54,24 @@ class Publisher:
 
     @contextlib.contextmanager
     def timing_group_sends(self) -> Iterator[None]:
-        original = broadcast.send_to_group
+        original = broadcast.send_to_groups
 
-        def timed(group: str, message: dict[str, Any]) -> None:
+        def timed(groups: list[str], message: dict[str, Any]) -> None:
             started = time.perf_counter()
             try:
-                original(group, message)
+                original(groups, message)
             finally:
                 self.sends.append(time.perf_counter() - started)
 
-        broadcast.send_to_group = timed
+        broadcast.send_to_groups = timed
         try:
             yield
         finally:
-            broadcast.send_to_group = original
+            broadcast.send_to_groups = original
 
-    def run(self) -> dict[str, float]:
-        """Every phase over every application (in a shuffled order); seconds per phase."""
+    def run(self, midway: Callable[[], None] | None = None) -> dict[str, float]:
+        """Every phase over every application (in a shuffled order); seconds per phase.
+        ``midway`` is called half-way through the check results (the kill of a daphne)."""
         order = list(self.watched)
         random.Random(7).shuffle(order)
         actors = self._actors()
@@ -124,6 +125,8 @@ class Publisher:
                 checks[app_id].append(check_id)
             check_rounds = min(len(v) for v in checks.values())
             for r in range(check_rounds):
+                if midway is not None and r == check_rounds // 2:
+                    midway()
                 phase(f"check result {r + 1}", check_result(r), 1)
             phase("awaiting payment", awaiting_payment, 1)
             phase("cancel", cancel, 1)

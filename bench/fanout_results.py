@@ -66,6 +66,10 @@ def analyse(
     return {
         "subscribers_connected": sum(r["connected"] for r in results),
         "closed_early": sum(r["closed_early"] for r in results),
+        "reconnected": sum(len(r["reconnects"]) for r in results),
+        "reconnect_p99_s": round(percentile([s for r in results for s in r["reconnects"]], 99), 2)
+        if any(r["reconnects"] for r in results)
+        else None,
         "expected_deliveries": expected,
         "received": received_once,
         "lost": expected - received_once,
@@ -103,6 +107,12 @@ def report(summary: dict[str, Any], args: argparse.Namespace, seconds: float) ->
     )
     if summary["client_problems"]:
         print(f"client problems: {summary['client_problems']} {summary['client_problem_samples']}")
+    if args.kill:
+        print(
+            f"one daphne killed half-way: {summary['closed_early']} websockets dropped,"
+            f" {summary['reconnected']} resumed on the other (p99 {summary['reconnect_p99_s']} s"
+            " from the drop to the new subscription)"
+        )
     print(
         f"{'OK' if ok else 'MISSES'} target p99 <= {P99_TARGET_MS:g} ms and none lost;"
         f" {seconds:.0f}s"
@@ -123,6 +133,7 @@ def report(summary: dict[str, Any], args: argparse.Namespace, seconds: float) ->
                 "applications": args.apps,
                 "client_procs": args.client_procs,
                 "rate_cap": args.rate or None,
+                "killed_one_daphne": args.kill,
             }
         )
     )

@@ -8,6 +8,7 @@ Imported once Django is set up (the publisher uses the services).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import time
 from collections import Counter
@@ -39,6 +40,14 @@ class Run:
         self.redis_url = redis_url
         self.prefix = prefix
         self.clients: list[Clients] = []
+        self.killed: DaphneServer | None = None
+
+    def _kill_one(self) -> None:
+        """SIGKILL the second daphne: its subscribers reconnect to the first and resume."""
+        self.killed = self.daphnes[1]
+        self.killed.process.kill()
+        self.killed.process.wait(timeout=10)
+        print(f"  killed daphne {self.killed.name} (SIGKILL); its clients move over", flush=True)
 
     def measure(self, fd_limit: int) -> dict[str, Any]:
         """The figures of the run; the client processes are stopped whatever happens."""
@@ -57,10 +66,12 @@ class Run:
         per_proc: list[list[dict[str, Any]]] = [[] for _ in range(args.client_procs)]
         for i in range(args.subscribers):
             w = watched[i % args.apps]
+            own, other = self.daphnes[(i // args.apps) % 2], self.daphnes[(i // args.apps + 1) % 2]
             per_proc[i % args.client_procs].append(
                 {
                     "index": i,
-                    "url": self.daphnes[(i // args.apps) % 2].ws_url,
+                    "url": own.ws_url,
+                    "urls": [own.ws_url, other.ws_url],
                     "token": w.token,
                     "app": w.gid,
                 }
@@ -120,7 +131,7 @@ class Run:
         publisher = Publisher(watched, args.rate)
         print(f"publishing ({'as fast as it goes' if not args.rate else f'{args.rate:g}/s'}):")
         publish_started = time.perf_counter()
-        phases = publisher.run()
+        phases = publisher.run(midway=self._kill_one if args.kill else None)
         publish_seconds = time.perf_counter() - publish_started
 
         published = published_events(watched, last_event_id)
@@ -132,7 +143,7 @@ class Run:
         rss_after = {d.name: rss_mb(d.pid) for d in daphnes}
         machine_after = machine_cpu()
         for d in daphnes:
-            if d.process.poll() is not None:
+            if d is not self.killed and d.process.poll() is not None:
                 raise RuntimeError(f"daphne {d.name} died:\n{d.tail()}")
 
         results = [c.finish() for c in self.clients]
@@ -145,7 +156,12 @@ class Run:
             expected=expected,
         )
         busy = (machine_after[0] - machine_before[0]) / max(1, machine_after[1] - machine_before[1])
-        cpu = {k: round(cpu_after[k] - cpu_before[k], 2) for k in cpu_before}
+        # A killed daphne's CPU and memory can no longer be read: left out.
+        cpu = {
+            k: round(cpu_after[k] - cpu_before[k], 2)
+            for k in cpu_before
+            if not math.isnan(cpu_after[k] - cpu_before[k])
+        }
         machine_seconds = (machine_after[0] - machine_before[0]) / os.sysconf("SC_CLK_TCK")
         cpu["everything else"] = round(max(0.0, machine_seconds - sum(cpu.values())), 2)
         summary.update(
@@ -159,7 +175,11 @@ class Run:
                 "cpu_seconds": cpu,
                 "cpu_share_of_one_core": {k: round(v / flow_seconds, 2) for k, v in cpu.items()},
                 "machine_busy": round(busy, 2),
-                "daphne_rss_mb": {d.name: [rss_before[d.name], rss_after[d.name]] for d in daphnes},
+                "daphne_rss_mb": {
+                    d.name: [rss_before[d.name], rss_after[d.name]]
+                    for d in daphnes
+                    if d is not self.killed
+                },
                 "cores": os.cpu_count() or 1,
                 "phases_seconds": {k: round(v, 2) for k, v in phases.items()},
             }

@@ -1,48 +1,12 @@
-"""What the fan-out benchmark runs on: a PostgreSQL database of its own, and Redis under a
-channel prefix of its own (its keys deleted at the end), with the Redis reads the run makes."""
+"""What the fan-out benchmark runs on besides its database (``bench.common.BenchDatabase``):
+Redis under a channel prefix of its own (its keys deleted at the end), with the Redis reads the
+run makes."""
 
 from __future__ import annotations
 
-import os
 import time
-from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
 import redis
-
-from tests.support.postgres import create_database, drop_database
-
-
-@dataclass
-class FanoutDatabase:
-    """A PostgreSQL database of the run's own: created, then dropped (WITH FORCE)."""
-
-    server_url: str
-    name: str = field(default_factory=lambda: f"iqama_fanout_{os.getpid()}")
-    created: bool = False
-
-    @classmethod
-    def choose(cls) -> FanoutDatabase:
-        url = os.environ.get("DATABASE_URL", "").strip() or "postgres://postgres@127.0.0.1:5432/"
-        if not urlsplit(url).scheme.startswith("postgres"):
-            raise SystemExit("fanout needs PostgreSQL (DATABASE_URL names the server to use)")
-        return cls(url)
-
-    @property
-    def url(self) -> str:
-        return urlsplit(self.server_url)._replace(path=f"/{self.name}").geturl()
-
-    def create(self) -> None:
-        self.created = create_database(self.url, self.name)
-
-    def drop(self) -> None:
-        if self.created:
-            drop_database(self.url, self.name)
-            self.created = False
-
-    def describe(self) -> str:
-        where = urlsplit(self.server_url)
-        return f"postgresql {unquote(self.name)} on {where.hostname}:{where.port or 5432}"
 
 
 def delete_redis_keys(redis_url: str, prefix: str) -> int:

@@ -13,6 +13,7 @@ os.environ.setdefault("HTTPS_ONLY", "0")  # the bench speaks plain http on loopb
 os.environ.setdefault("SERVE_KNET_SANDBOX", "1")
 # Django's test client (the query counts) calls itself "testserver".
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 from iqama.settings import *  # noqa: F403
 

@@ -32,6 +32,8 @@ class ApplicationMessage:
     application_kind: str  # a kind in core.applications.kinds
     sponsor_id: int
     event_id: int
+    sequence: int  # its place in the application's stream: 1, 2, 3, … in commit order
+    sponsor_sequence: int  # its place in the sponsor's stream
     kind: ApplicationEventKind
     at: str  # ISO 8601
     state: str  # the application's state this event describes
@@ -39,6 +41,7 @@ class ApplicationMessage:
     from_state: str = ""
     to_state: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    request_id: str = ""  # the request that caused it (core.request_id), for the logs
     # People with a login whose own part of the application this event concerns: they watch
     # it (``myResidencyUpdated``) whoever applied for them.
     holder_ids: tuple[int, ...] = ()

@@ -2,12 +2,14 @@
 
 Production is the default posture: ``DEBUG`` off, HTTPS-only cookies and redirects, no
 GraphiQL, no introspection, no simulators, and the service refuses to start without its own
-secrets (``SECRET_KEY``, and KNET's credentials unless the local sandbox is served). The demo
-(``make run``) and the test suite set their development values explicitly.
+secrets (``SECRET_KEY``, and KNET's credentials and address unless the local sandbox is
+served) and its public address (``PUBLIC_BASE_URL``). The demo (``make run``) and the test
+suite set their development values explicitly.
 
 Everything that differs between deployments comes from the environment: ``DATABASE_URL``
 (PostgreSQL; SQLite when unset), ``REDIS_URL`` (channels-redis; the in-memory channel layer when
-unset), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG`` (see the README's configuration table).
+unset), ``SECRET_KEY``, ``PUBLIC_BASE_URL``, ``DEBUG`` (see the README's configuration table and
+docs/operations.md).
 """
 
 from __future__ import annotations
@@ -15,21 +17,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from iqama.environment import agencies_over_http, flag, public_base_url, secret, storages
+from iqama.log_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("IQAMA_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _flag(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    return default if raw is None or raw.strip() == "" else raw.strip().lower() in ("1", "true")
-
-
-DEBUG = _flag("DEBUG", False)
+DEBUG = flag("DEBUG", False)
 
 # Values that are public (committed here, or the local KNET sandbox's): accepted only in DEBUG.
 DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-0123456789"
@@ -38,42 +39,42 @@ SANDBOX_KNET = {
     "PASSWORD": "sandbox-password",
     "RESOURCE_KEY": "SANDBOXRESKEY016",
 }
-_KNOWN_SECRETS = {DEV_SECRET_KEY, *SANDBOX_KNET.values()}
+KNOWN_SECRETS = {DEV_SECRET_KEY, *SANDBOX_KNET.values()}
 
 
-def _secret(name: str, dev_value: str, *, allow_dev: bool, min_length: int = 1) -> str:
-    """A secret from the environment. Outside DEBUG a missing, public or short one stops the
-    service at start, before it signs a single link with it."""
-    value = os.environ.get(name, "").strip()
-    if allow_dev:
-        return value or dev_value
-    if not value:
-        raise ImproperlyConfigured(f"{name} must be set (DEBUG is off).")
-    if value in _KNOWN_SECRETS:
-        raise ImproperlyConfigured(f"{name} is a publicly known development value.")
-    if len(value) < min_length:
-        raise ImproperlyConfigured(f"{name} must be at least {min_length} characters.")
-    return value
+SECRET_KEY = secret(
+    "SECRET_KEY", DEV_SECRET_KEY, allow_dev=DEBUG, known=KNOWN_SECRETS, min_length=50
+)
 
 
-SECRET_KEY = _secret("SECRET_KEY", DEV_SECRET_KEY, allow_dev=DEBUG, min_length=50)
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-# Browser origins allowed to open the GraphQL websocket (cross-site websocket hijacking guard).
-WEBSOCKET_ALLOWED_ORIGINS = os.environ.get(
-    "WEBSOCKET_ALLOWED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
-).split(",")
+# Where the public reaches the service: every public URL comes from it (iqama/environment.py).
+PUBLIC_BASE_URL = public_base_url(debug=DEBUG)
+_public_host = urlsplit(PUBLIC_BASE_URL).hostname
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("ALLOWED_HOSTS", f"{_public_host},127.0.0.1,localhost").split(",")
+    if h
+]
+# Browser origins allowed to open the GraphQL websocket (cross-site websocket hijacking guard):
+# the public origin, and any others an operator adds (a separate frontend's).
+WEBSOCKET_ALLOWED_ORIGINS = list(
+    dict.fromkeys(
+        [PUBLIC_BASE_URL]
+        + [o.strip() for o in os.environ.get("WEBSOCKET_ALLOWED_ORIGINS", "").split(",") if o]
+    )
+)
 CSRF_TRUSTED_ORIGINS = WEBSOCKET_ALLOWED_ORIGINS
 
 # HTTPS only (secure cookies, redirects to https, HSTS) unless in DEBUG or HTTPS_ONLY=0. Behind a
 # proxy that terminates TLS, TRUST_X_FORWARDED_PROTO=1 makes its X-Forwarded-Proto count.
-HTTPS_ONLY = _flag("HTTPS_ONLY", not DEBUG)
+HTTPS_ONLY = flag("HTTPS_ONLY", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_SSL_REDIRECT = HTTPS_ONLY
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS_ONLY else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", False)
-if _flag("TRUST_X_FORWARDED_PROTO", False):
+SECURE_HSTS_INCLUDE_SUBDOMAINS = flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = flag("SECURE_HSTS_PRELOAD", False)
+if flag("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
@@ -168,11 +169,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis that outlives a Redis restart (realtime/layers.py).
+            "BACKEND": "realtime.layers.ResilientRedisChannelLayer",
             "CONFIG": {
                 # socket_timeout=None: redis-py 8 otherwise times out the blocking read that
                 # an idle subscriber sits in, and the websocket is dropped after ~5 s.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 2}
+                ],
                 "prefix": os.environ.get("CHANNEL_PREFIX", "iqama"),
                 "capacity": 1000,
                 "expiry": 60,
@@ -181,6 +185,8 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# How long a subscription waits for Redis to join its groups before it fails.
+CHANNEL_LAYER_JOIN_SECONDS = float(os.environ.get("CHANNEL_LAYER_JOIN_SECONDS", "10"))
 
 # Background work (agency checks) through django-tasks with its database backend: durable in
 # whatever database the service uses, run by `manage.py application_worker` (docs/workers.md).
@@ -193,12 +199,18 @@ CHECK_SWEEP_SECONDS = float(os.environ.get("CHECK_SWEEP_SECONDS", "5"))
 CHECK_RETRY_DELAYS = [
     float(s) for s in os.environ.get("CHECK_RETRY_DELAYS", "5,15,60,300,900").split(",")
 ]
+# Successful task rows are deleted after this many hours (a periodic job of the workers).
+TASK_RESULTS_KEEP_HOURS = float(os.environ.get("TASK_RESULTS_KEEP_HOURS", "24"))
+# Tasks one worker process runs at once (threads; keep it under DB_POOL_MAX_SIZE), and how many
+# calls one process may have in flight to each agency (core.agencies.registry).
+WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "16"))
+AGENCY_CONCURRENCY = int(os.environ.get("AGENCY_CONCURRENCY", "8"))
 # `make run` sets IQAMA_INPROCESS_WORKER=1: a worker thread inside daphne (iqama/asgi.py), for
 # the in-memory channel layer, which cannot carry a separate worker's events to subscribers.
 INPROCESS_WORKER = os.environ.get("IQAMA_INPROCESS_WORKER", "0") == "1"
 
 # The agencies' simulator over HTTP (unauthenticated by design): mounted only when asked for.
-SERVE_AGENCY_SIMULATOR = _flag("SERVE_AGENCY_SIMULATOR", False)
+SERVE_AGENCY_SIMULATOR = flag("SERVE_AGENCY_SIMULATOR", False)
 # How the simulated agencies misbehave (docs/agencies.md); for one process from the environment:
 # AGENCY_SIMULATOR_LATENCY_MS="min,max" (or one value), AGENCY_SIMULATOR_OUTAGE="health,courts".
 # Keys left out keep the simulator's defaults.
@@ -209,19 +221,28 @@ if _latency := os.environ.get("AGENCY_SIMULATOR_LATENCY_MS", "").strip():
 if _outage := os.environ.get("AGENCY_SIMULATOR_OUTAGE", "").strip():
     AGENCY_SIMULATOR["outage"] = [name.strip() for name in _outage.split(",") if name.strip()]
 
+# Agencies reached over HTTP (docs/agencies.md): AGENCY_<NAME>_URL for each (HEALTH, FINES,
+# COURTS, MANPOWER). An agency without one is simulated in-process — only in DEBUG or when the
+# simulator is asked for (SERVE_AGENCY_SIMULATOR=1: the demo, the tests); otherwise the service
+# refuses to start rather than clear every check against a simulator.
+AGENCIES = agencies_over_http(simulated_allowed=DEBUG or SERVE_AGENCY_SIMULATOR)
+
 # Payments through KNET (docs/payments.md). The credentials come from the environment and are
 # never logged. The local sandbox (SERVE_KNET_SANDBOX=1: mounted at sandbox/knet/, served by the
 # same daphne) brings its own terminal's; otherwise they are required outside DEBUG.
-SERVE_KNET_SANDBOX = _flag("SERVE_KNET_SANDBOX", False)
+SERVE_KNET_SANDBOX = flag("SERVE_KNET_SANDBOX", False)
 KNET_SANDBOX = {"SESSION_MINUTES": 15, "OUTAGE": False}
-_PUBLIC_URL = os.environ.get(
-    "PAYMENTS_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-).rstrip("/")
 _sandbox_terminal = DEBUG or SERVE_KNET_SANDBOX
+_knet_url = os.environ.get("KNET_URL", "").strip()
+if not _knet_url and not _sandbox_terminal:
+    raise ImproperlyConfigured(
+        "KNET_URL must be set (DEBUG is off and the sandbox is not served), e.g. "
+        "https://www.kpay.com.kw/kpg"
+    )
 KNET = {
-    "URL": os.environ.get("KNET_URL", f"{_PUBLIC_URL}/sandbox/knet/kpg"),
+    "URL": _knet_url or f"{PUBLIC_BASE_URL}/sandbox/knet/kpg",
     **{
-        key: _secret(f"KNET_{key}", dev_value, allow_dev=_sandbox_terminal)
+        key: secret(f"KNET_{key}", dev_value, allow_dev=_sandbox_terminal, known=KNOWN_SECRETS)
         for key, dev_value in SANDBOX_KNET.items()
     },
     "TIMEOUT": float(os.environ.get("KNET_TIMEOUT", "10")),
@@ -232,13 +253,23 @@ PAYMENTS = {
     # The gateway the facade talks to; tests that are not about KNET use the in-process dummy.
     "GATEWAY": os.environ.get("PAYMENTS_GATEWAY", "payments.gateways.knet.client.KnetGateway"),
     # Where KNET posts results and sends the payer back (KNET must reach it).
-    "PUBLIC_URL": _PUBLIC_URL,
+    "PUBLIC_URL": PUBLIC_BASE_URL,
     # The payer's landing page after KNET ({public}, {track_id}); a frontend may take it over.
     "RESULT_URL": os.environ.get("PAYMENTS_RESULT_URL", "{public}/payments/knet/result/{track_id}"),
     "QUOTE_MINUTES": int(os.environ.get("PAYMENT_QUOTE_MINUTES", str(24 * 60))),
     "SESSION_MINUTES": int(os.environ.get("KNET_SESSION_MINUTES", "20")),
-    "RECONCILE_AFTER_SECONDS": int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "120")),
+    # Reconciliation (a periodic job of the workers) asks KNET about payments still initiated
+    # this long after they started, every RECONCILE_SECONDS (docs/operations.md: the bound).
+    "RECONCILE_AFTER_SECONDS": int(os.environ.get("PAYMENT_RECONCILE_AFTER_SECONDS", "60")),
+    "RECONCILE_SECONDS": float(os.environ.get("PAYMENT_RECONCILE_SECONDS", "15")),
     "REFUND_LEASE_SECONDS": 60,
+}
+
+# Receipts (docs/receipts.md): the QR code opens the public verification page.
+RECEIPTS = {
+    "VERIFY_URL": f"{PUBLIC_BASE_URL}/receipts/verify/{{code}}",
+    "VISIT_PERMIT_VERIFY_URL": f"{PUBLIC_BASE_URL}/visit-permits/verify/{{code}}",
+    "LINK_SECONDS": int(os.environ.get("RECEIPT_LINK_SECONDS", "300")),
 }
 
 # Documents (docs/documents.md): validated by content, stored once per distinct content through
@@ -247,34 +278,7 @@ PAYMENTS = {
 # DOCUMENTS_S3_BUCKET is set. Files are never served from MEDIA_URL: only through short-lived
 # signed links (core/documents/links.py).
 MEDIA_ROOT = VAR_DIR / "media"
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT)},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "documents": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": str(MEDIA_ROOT / "documents"),
-            "file_permissions_mode": 0o640,
-            "directory_permissions_mode": 0o750,
-        },
-    },
-}
-if _bucket := os.environ.get("DOCUMENTS_S3_BUCKET", ""):
-    STORAGES["documents"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": _bucket,
-            "endpoint_url": os.environ.get("DOCUMENTS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("DOCUMENTS_S3_REGION") or None,
-            "location": os.environ.get("DOCUMENTS_S3_PREFIX", "documents"),
-            "default_acl": "private",
-            "file_overwrite": True,
-            "querystring_auth": True,
-        },
-    }
+STORAGES = storages(MEDIA_ROOT, bucket=os.environ.get("DOCUMENTS_S3_BUCKET", ""))
 DOCUMENTS = {
     "MAX_BYTES": int(os.environ.get("DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024))),
     "MAX_MEGAPIXELS": 40,
@@ -353,30 +357,17 @@ GRAPHQL_LIMITS = {
 # Introspection and the GraphiQL page: on in DEBUG, off in production unless asked for (the
 # schema is published as schema.graphql). Unexpected exceptions reach clients as "Unexpected
 # error" with the request id (logged with the traceback) unless in DEBUG.
-GRAPHQL_INTROSPECTION = _flag("GRAPHQL_INTROSPECTION", DEBUG)
-GRAPHIQL = _flag("GRAPHIQL", DEBUG)
-GRAPHQL_MASK_ERRORS = _flag("GRAPHQL_MASK_ERRORS", not DEBUG)
+GRAPHQL_INTROSPECTION = flag("GRAPHQL_INTROSPECTION", DEBUG)
+GRAPHIQL = flag("GRAPHIQL", DEBUG)
+GRAPHQL_MASK_ERRORS = flag("GRAPHQL_MASK_ERRORS", not DEBUG)
 # The read path's shortcuts through library internals (schema/fastpath/): applied only against
 # the library versions they were written for; off, the schema runs on the libraries' own code.
-GRAPHQL_FASTPATH = _flag("GRAPHQL_FASTPATH", True)
+GRAPHQL_FASTPATH = flag("GRAPHQL_FASTPATH", True)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request_id"],
-            "formatter": "plain",
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "axes": {"level": "WARNING"},  # not every successful sign-in
-    },
-}
+# /metrics (iqama/metrics.py) answers only requests with "Authorization: Bearer $METRICS_TOKEN";
+# without a token it is not served at all.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+
+# Logs (docs/operations.md): one JSON object a line (LOG_FORMAT=json, the default), or plain
+# text for people (LOG_FORMAT=plain, `make run`); every line carries the request id.
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))

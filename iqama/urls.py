@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from iqama.health import healthz
+from iqama.health import healthz, readyz
+from iqama.metrics import metrics
 from payments.receipt_data import load_by_code, load_by_key
 from payments.receipts.views import receipt_urls
 from payments.visit_permits import visit_permit_urls
@@ -12,7 +13,9 @@ from schema.views import IqamaGraphQLView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql/", IqamaGraphQLView.as_view(schema=schema)),
-    path("healthz", healthz),
+    path("healthz", healthz),  # liveness
+    path("readyz", readyz),  # readiness, per dependency
+    path("metrics", metrics),  # Prometheus, with METRICS_TOKEN only
     path("documents/", include("core.documents.urls")),  # signed download links only
     path("payments/", include("payments.urls")),  # KNET's callback, error and result pages
     # Receipts: signed download links, and the public page the receipt's QR code opens.

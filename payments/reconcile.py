@@ -1,11 +1,12 @@
 """Reconciliation: settle what the callbacks did not, and finish what a crash left half done.
 
-One pass (``payments_reconcile``), run by ``manage.py reconcile_payments`` (once, or with
-``--every SECONDS``), asks the gateway about every payment still *initiated* after
-``PAYMENTS["RECONCILE_AFTER_SECONDS"]`` (its callback never came, or could not be confirmed)
-and settles it by the answer; refunds what must be refunded; issues paid applications whose
-issuing failed; delivers the agency reports still pending. Every step is idempotent, so
-passes may overlap.
+One pass (``payments_reconcile``), run by the application workers as a periodic job (every
+``PAYMENTS["RECONCILE_SECONDS"]``, one worker at a time: ``core.applications.periodic``) and
+by ``manage.py reconcile_payments`` (once, by hand), asks the gateway about every payment
+still *initiated* after ``PAYMENTS["RECONCILE_AFTER_SECONDS"]`` (its callback never came, or
+could not be confirmed) and settles it by the answer; refunds what must be refunded; issues
+paid applications whose issuing failed; delivers the agency reports still pending. Every step
+is idempotent, so passes may overlap.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ class Reconciled:
     issued: int = 0
     reports: int = 0
     errors: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"inquired {self.inquired} {self.settled or ''} unreachable {self.unreachable} "
+            f"refunded {self.refunds} issued {self.issued} reports {self.reports} "
+            f"errors {self.errors}"
+        )
 
 
 def payments_reconcile(*, now: dt.datetime | None = None) -> Reconciled:
@@ -93,3 +101,9 @@ def payments_reconcile(*, now: dt.datetime | None = None) -> Reconciled:
             done.errors += 1
             logger.exception("delivering agency report %s failed", report_id)
     return done
+
+
+def payments_reconcile_job() -> str:
+    """The workers' periodic pass: its summary when it did anything (for the log)."""
+    done = payments_reconcile()
+    return done.summary() if done != Reconciled() else ""

@@ -3,14 +3,25 @@
 The domain announces events after commit, each with everything a subscriber shows
 (``core.events``); this module only forwards it as a ``group_send``, which channels-redis
 delivers to every daphne process with a subscriber. Nothing is read from the database here.
+
+Where the calling thread belongs to a running event loop — a request's thread under daphne, a
+worker's task thread (``ApplicationWorker.bind_event_loop``) — the sends are handed to that loop
+and the thread goes on: one publisher task per loop sends them in the order they were
+announced, over the loop's pooled Redis connections. A request or a check does not wait for
+Redis, and an event whose send fails is in the database for the subscribers to fill in
+(``realtime.feeds``). Elsewhere (a management command, a test) the send is made at once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+import threading
 import time
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
 from core.events import ApplicationMessage, PermitMessage, application_changed, permit_changed
@@ -23,30 +34,75 @@ from realtime.groups import (
     sponsor_applications_group,
 )
 
+logger = logging.getLogger(__name__)
 
-def send_to_group(group: str, message: dict[str, Any]) -> None:
+
+def send_to_groups(groups: list[str], message: dict[str, Any]) -> None:
+    """Send ``message`` to each group, in order, after the events announced before it."""
     layer = get_channel_layer()
     if layer is None:
         return
-    # ``group``: a websocket gets every message of a type once per group it is in, and hands it
-    # to each of its subscriptions of that type; each keeps those of its own groups.
-    message = {**message, "group": group, "sent_at": time.time()}
-    async_to_sync(layer.group_send)(group, message)
+    loop = _loop_of_this_thread()
+    if loop is None:
+        async_to_sync(_send)(layer, groups, message)
+    else:
+        loop.call_soon_threadsafe(_publisher(loop).put_nowait, (layer, groups, message))
+
+
+async def _send(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
+    for group in groups:
+        # ``group``: a websocket gets every message of a type once per group it is in, and
+        # hands it to each of its subscriptions of that type; each keeps those of its groups.
+        await layer.group_send(group, {**message, "group": group, "sent_at": time.time()})
+
+
+def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
+    """The running event loop this thread works for (asgiref's record of it), if any."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+_queues: dict[asyncio.AbstractEventLoop, asyncio.Queue] = {}
+_queues_lock = threading.Lock()
+
+
+def _publisher(loop: asyncio.AbstractEventLoop) -> asyncio.Queue:
+    """The loop's queue of sends, and the one task that sends them in order."""
+    with _queues_lock:
+        queue = _queues.get(loop)
+        if queue is None:
+            queue = _queues[loop] = asyncio.Queue()
+            loop.call_soon_threadsafe(loop.create_task, _publish_forever(queue))
+        return queue
+
+
+async def _publish_forever(queue: asyncio.Queue) -> None:
+    while True:
+        layer, groups, message = await queue.get()
+        try:
+            await _send(layer, groups, message)
+        except Exception:  # the event is in the database: subscribers fill it in
+            logger.exception("sending %s to %s failed", message.get("type"), groups)
 
 
 def _on_permit_changed(sender: Any, *, message: PermitMessage, **_: Any) -> None:
-    send_to_group(
-        permit_group(message.permit_id),
+    send_to_groups(
+        [permit_group(message.permit_id)],
         {"type": PERMIT_CHANGED, "permit_id": message.permit_id, "kind": message.kind},
     )
 
 
 def _on_application_changed(sender: Any, *, message: ApplicationMessage, **_: Any) -> None:
-    payload = {"type": APPLICATION_CHANGED, "message": message.as_dict()}
-    send_to_group(application_group(message.application_id), payload)
-    send_to_group(sponsor_applications_group(message.sponsor_id), payload)
-    for person_id in message.holder_ids:
-        send_to_group(holder_group(person_id), payload)
+    send_to_groups(
+        [
+            application_group(message.application_id),
+            sponsor_applications_group(message.sponsor_id),
+            *(holder_group(person_id) for person_id in message.holder_ids),
+        ],
+        {"type": APPLICATION_CHANGED, "message": message.as_dict()},
+    )
 
 
 def connect() -> None:

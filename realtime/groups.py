@@ -19,3 +19,8 @@ def sponsor_applications_group(sponsor_id: int) -> str:
 def holder_group(person_id: int) -> str:
     """A person's own residency: the events about their part of any application."""
     return f"person.{person_id}.residency"
+
+
+# Sent by the channel layer to each consumer when Redis answers again after an outage
+# (realtime.layers): subscriptions join their groups again and replay what they missed.
+LAYER_RECONNECTED = "layer.reconnected"

@@ -23,6 +23,7 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     value_from_ast_untyped,
 )
@@ -119,6 +120,8 @@ class QueryCost(SchemaExtension):
         if not operations:
             return
         walker = _CostWalker(fragments, ctx.variables or {}, _limits()["MAX_PAGE_SIZE"])
+        if operations[0].operation == OperationType.SUBSCRIPTION:
+            walker.own_cursors = list(walker._fields(operations[0].selection_set, ()))
         try:
             self.cost = walker.cost(operations[0].selection_set, 1)
         except PaginationError as exc:
@@ -147,9 +150,11 @@ class _CostWalker:
         self.fragments = fragments
         self.variables = variables
         self.page = page
+        self.own_cursors: list[FieldNode] = []  # a subscription's root fields
 
     def _page_size(self, field: FieldNode) -> int | None:
-        """The page size the field asks for, checking its pagination arguments on the way."""
+        """The page size the field asks for, checking its pagination arguments on the way (but
+        a subscription's own ``after``, which is not a connection's: ``realtime.feeds``)."""
         names = {arg.name.value: arg for arg in field.arguments or ()}
         sizes = []
         for key in ("first", "last"):
@@ -163,7 +168,7 @@ class _CostWalker:
                             field,
                         )
                     sizes.append(value)
-        for key in ("after", "before"):
+        for key in () if any(field is own for own in self.own_cursors) else ("after", "before"):
             if key in names:
                 value = value_from_ast_untyped(names[key].value, self.variables)
                 if isinstance(value, str) and not _valid_cursor(value):

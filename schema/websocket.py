@@ -18,12 +18,38 @@ from strawberry.exceptions import ConnectionRejectionError
 from core.request_id import new_request_id
 from core.services.accounts import api_token_authenticate
 from realtime.gc_tuning import tune_for_long_lived_connections
+from realtime.groups import LAYER_RECONNECTED
+from realtime.metrics import websocket_connections
 from schema.context import IqamaContext, language_from_header
 from schema.schema import schema
 from schema.views import bearer_token
 
 
 class IqamaWSConsumer(GraphQLWSConsumer):
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """The channel layer's word that Redis is back (``realtime.layers``) goes to every
+        subscription on this websocket, whatever message type it listens to."""
+        if message.get("type") == LAYER_RECONNECTED:
+            for queues in self.listen_queues.values():
+                for queue in queues:
+                    queue.put_nowait(message)
+            return
+        await super().dispatch(message)
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        websocket_connections.inc()
+        self.counted = True
+        await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        if getattr(self, "counted", False):
+            websocket_connections.dec()
+            self.counted = False
+        forget = getattr(self.channel_layer, "forget", None)
+        if forget is not None:
+            forget(self.channel_name)
+        await super().websocket_disconnect(message)
+
     async def get_context(self, request: Any, response: Any) -> IqamaContext:
         headers = dict(self.scope.get("headers") or [])
         language = language_from_header(headers.get(b"accept-language", b"").decode("latin1"))

@@ -16,6 +16,7 @@ os.environ.setdefault("HTTPS_ONLY", "0")  # Django's test client and the test da
 os.environ.setdefault("SERVE_KNET_SANDBOX", "1")
 os.environ.setdefault("SERVE_AGENCY_SIMULATOR", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Most tests are about other rules than documents (tests/conftest.py: documents_optional).
 os.environ.setdefault("RENEWAL_REQUIRE_DOCUMENTS", "0")
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"

@@ -8,6 +8,7 @@ from the simulator to its real service by configuration alone. An agency missing
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -73,9 +74,33 @@ def manpower_agency() -> ManpowerAgency:
     return agency("manpower")
 
 
+_in_flight_lock = threading.Lock()
+_in_flight: dict[str, threading.BoundedSemaphore] = {}
+
+
+def calls_allowed(name: str) -> threading.BoundedSemaphore:
+    """How many calls to one agency this process may have in flight at once
+    (``settings.AGENCY_CONCURRENCY``: a number for every agency, or per agency by name), so
+    that a worker with many threads does not flood an agency that answers slowly."""
+    with _in_flight_lock:
+        if name not in _in_flight:
+            limit = settings.AGENCY_CONCURRENCY
+            if isinstance(limit, dict):
+                limit = limit.get(name, limit.get("default", 8))
+            _in_flight[name] = threading.BoundedSemaphore(max(1, int(limit)))
+        return _in_flight[name]
+
+
 def ask(name: str, subject: Subject) -> Facts:
     """One agency's facts about a subject, by agency name — for code that loops over the
-    names of ``eligibility.agencies_for``. Raises AgencyUnavailable like the adapters."""
+    names of ``eligibility.agencies_for``. Raises AgencyUnavailable like the adapters. Waits
+    while the agency has as many calls in flight from this process as it may
+    (``calls_allowed``)."""
+    with calls_allowed(name):
+        return _ask(name, subject)
+
+
+def _ask(name: str, subject: Subject) -> Facts:
     if name == "health":
         return health_agency().insurance(subject)
     if name == "fines":

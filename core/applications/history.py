@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from core.applications.models import AgencyCheck, Application, ApplicationEvent
-from core.events import (
-    ApplicationEventKind,
-    ApplicationMessage,
-    announce_after_commit,
-    application_changed,
-)
+from core.applications.streams import message_of, next_positions
+from core.events import ApplicationEventKind, announce_after_commit, application_changed
+from core.request_id import current_request_id
 
 
 def actor_or_none(actor: Any) -> Any:
@@ -28,18 +27,27 @@ def record_event(
     from_state: str = "",
     to_state: str = "",
 ) -> ApplicationEvent:
-    """Write one step, with the state it describes and the amount due then, and announce it
-    after commit (``core.events.ApplicationMessage``)."""
-    event = ApplicationEvent.objects.create(
-        application=application,
-        actor=actor_or_none(actor),
-        kind=kind,
-        state=application.state,
-        amount_due=application.amount_due,
-        detail=detail,
-        from_state=from_state,
-        to_state=to_state,
-    )
+    """Write one step, with the state it describes, the amount due then and its place in the
+    application's and the sponsor's streams (``streams``), and announce it after commit
+    (``core.events.ApplicationMessage``)."""
+    # The caller's transaction (no savepoint), or one of its own when called outside any: the
+    # stream numbers must be taken and the event written before the same commit.
+    with transaction.atomic(savepoint=False):
+        sequence, sponsor_sequence = next_positions(application.pk, application.sponsor_id)
+        event = ApplicationEvent.objects.create(
+            application=application,
+            sequence=sequence,
+            sponsor_id=application.sponsor_id,
+            sponsor_sequence=sponsor_sequence,
+            actor=actor_or_none(actor),
+            kind=kind,
+            state=application.state,
+            amount_due=application.amount_due,
+            detail=detail,
+            from_state=from_state,
+            to_state=to_state,
+            request_id=current_request_id(),
+        )
     announce_after_commit(
         application_changed, message_of(event, application, _holders(application, detail))
     )
@@ -53,25 +61,6 @@ def _holders(application: Application, detail: dict[str, Any]) -> tuple[int, ...
     if "person_id" in detail:
         items = items.filter(person_id=detail["person_id"])
     return tuple(items.values_list("person_id", flat=True))
-
-
-def message_of(
-    event: ApplicationEvent, application: Application, holder_ids: tuple[int, ...] = ()
-) -> ApplicationMessage:
-    return ApplicationMessage(
-        application_id=application.pk,
-        application_kind=application.kind,
-        sponsor_id=application.sponsor_id,
-        event_id=event.pk,
-        kind=ApplicationEventKind(event.kind),
-        at=event.at.isoformat(),
-        state=event.state,
-        amount_due=None if event.amount_due is None else f"{event.amount_due:.3f}",
-        from_state=event.from_state,
-        to_state=event.to_state,
-        detail=event.detail,
-        holder_ids=holder_ids,
-    )
 
 
 def check_event_detail(check: AgencyCheck) -> dict[str, Any]:

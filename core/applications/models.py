@@ -125,6 +125,9 @@ class AgencyCheck(models.Model):
     )
     facts = models.JSONField(default=dict, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    asked_ms = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How long the agency took to answer, last attempt."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -140,9 +143,18 @@ class AgencyCheck(models.Model):
 
 class ApplicationEvent(models.Model):
     """Append-only history: every transition, check result, review and document step, with
-    the state it describes, the amount due then, the actor and the time."""
+    the state it describes, the amount due then, the actor and the time.
+
+    Each event has its place in two streams (``core.applications.streams``): its application's
+    (``sequence``: 1, 2, 3, … in commit order) and its sponsor's (``sponsor_sequence``), which
+    subscriptions resume from."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    sponsor = models.ForeignKey(
+        Sponsor, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sponsor_sequence = models.PositiveIntegerField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
@@ -155,13 +167,36 @@ class ApplicationEvent(models.Model):
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(
+        max_length=64, blank=True, help_text="The request (core.request_id) that caused it."
+    )
 
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["application", "at"], name="event_application_at")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "sequence"], name="one_event_per_application_sequence"
+            ),
+            models.UniqueConstraint(
+                fields=["sponsor", "sponsor_sequence"], name="one_event_per_sponsor_sequence"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_state}→{self.to_state} at {self.at:%H:%M:%S}"
+
+
+class EventStream(models.Model):
+    """The last sequence number given out in one stream of events (``a<application id>`` or
+    ``s<sponsor id>``). Taking the next one locks the row until the transaction ends, so a
+    stream's numbers commit in order (``core.applications.streams``)."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    last_sequence = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"stream {self.key} at {self.last_sequence}"
 
 
 class DocumentRequest(models.Model):
@@ -185,3 +220,18 @@ class DocumentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of person {self.owner_id} for item {self.item_id}"
+
+
+class PeriodicJob(models.Model):
+    """A job every worker may run every so often (``core.applications.periodic``): its row is
+    leased like any other work, so one worker at a time runs it and a killed one hands it on."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    next_run_at = models.DateTimeField(default=timezone.now)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"periodic job {self.name}"

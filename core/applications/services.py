@@ -26,7 +26,7 @@ from core.applications.errors import ApplicationErrorCode
 from core.applications.history import actor_or_none, record_event
 from core.applications.kinds import KINDS, PersonChoice, kind_of
 from core.applications.machine import application_transition
-from core.applications.models import AgencyCheck, Application, DocumentRequest
+from core.applications.models import AgencyCheck, Application, ApplicationItem, DocumentRequest
 from core.applications.progress import application_progress
 from core.applications.selectors import visible_applications
 from core.applications.states import EDITABLE_STATES, State
@@ -86,7 +86,7 @@ def _add_items(application: Application, people: Iterable[PersonChoice]) -> None
                     item.person.full_clean()
                     item.person.save()
                     item.person = item.open_person = item.person
-                item.save()
+            ApplicationItem.objects.bulk_create(items)
     except IntegrityError as exc:  # lost a race for a person to another application
         raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
 

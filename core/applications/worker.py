@@ -1,8 +1,14 @@
-"""An application worker: django-tasks-db's worker loop (agency checks, agency reports) plus
-the sweeper that requeues checks whose worker died. Runs as ``manage.py application_worker``
-(separate processes, any number of machines
-sharing the database) or, on the embedded default, as a thread inside the daphne process
-(``IQAMA_INPROCESS_WORKER=1``, started by ``iqama/asgi.py``)."""
+"""An application worker: django-tasks-db's worker loop (agency checks, agency reports) with
+many tasks in flight, plus the periodic jobs (``core.applications.periodic``: the sweeper that
+requeues checks whose worker died, and whatever the apps register, such as payments'
+reconciliation). Runs as ``manage.py application_worker`` (separate processes, any number of
+machines sharing the database) or, on the embedded default, as a thread inside the daphne
+process (``IQAMA_INPROCESS_WORKER=1``, started by ``iqama/asgi.py``).
+
+Agencies answer slowly, so a worker keeps up to ``concurrency`` tasks running at once, each in
+a thread of a bounded pool (``core.agencies.registry`` bounds the calls per agency). The loop
+claims a task only when a thread is free, so what a worker holds is what it is working on.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import logging
 import os
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
 from typing import Any
 
 from asgiref.sync import SyncToAsync
@@ -18,12 +26,17 @@ from django.conf import settings
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from core.applications.checks import checks_requeue_stalled
+from core.applications import periodic
 
 logger = logging.getLogger(__name__)
 
 # After the loop failed (the database went away, say): wait this long before polling again.
 RESTART_DELAY_SECONDS = 1.0
+# How often the periodic jobs' loop looks for a due job.
+PERIODIC_TICK_SECONDS = 0.5
+# Tasks in flight in daphne's own worker thread (the embedded default): SQLite takes one writer
+# at a time, so more threads would only queue for its lock.
+INPROCESS_CONCURRENCY = 4
 
 
 def sweep_interval() -> float:
@@ -32,7 +45,13 @@ def sweep_interval() -> float:
 
 
 class ApplicationWorker(Worker):
-    def __init__(self, *, interval: float = 0.2, worker_id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        interval: float = 0.2,
+        worker_id: str | None = None,
+        concurrency: int | None = None,
+    ) -> None:
         super().__init__(
             queue_names=["*"],
             interval=interval,
@@ -43,27 +62,33 @@ class ApplicationWorker(Worker):
             worker_id=worker_id or f"worker-{uuid.uuid4().hex[:12]}",
             excluded_queue_names=[],
         )
+        self.concurrency = max(1, concurrency or int(settings.WORKER_CONCURRENCY))
+        self._slots = threading.BoundedSemaphore(self.concurrency)
+        self._pool: ThreadPoolExecutor | None = None
         self._stop = threading.Event()
         self._event_loop: asyncio.AbstractEventLoop | None = None
 
-    def _sweep_forever(self) -> None:
-        while not self._stop.wait(sweep_interval()):
+    def _periodic_forever(self) -> None:
+        while not self._stop.wait(PERIODIC_TICK_SECONDS):
             try:
+                if self._event_loop is not None:  # the jobs' events too (reconciliation's)
+                    _deliver_events_through(self._event_loop)
                 close_old_connections()
-                if count := checks_requeue_stalled():
-                    logger.info("requeued %d stalled agency checks", count)
-            except Exception:  # the sweeper must outlive a passing database error
-                logger.exception("sweeping stalled checks failed")
+                periodic.run_due()
+            except Exception:  # the loop must outlive a passing database error
+                logger.exception("running the periodic jobs failed")
             finally:
                 close_old_connections()
 
     def run(self) -> None:
-        """Poll for tasks until stopped (SIGTERM/SIGINT in a process, ``stop()`` in a thread).
-        A failure of the loop itself (not of a task: those are recorded as failed), such as a
-        database that went away, is logged and the loop starts again."""
+        """Poll for tasks until stopped (SIGTERM/SIGINT in a process, ``stop()`` in a thread),
+        then wait for the tasks in flight. A failure of the loop itself (not of a task: those
+        are recorded as failed), such as a database that went away, is logged and the loop
+        starts again."""
         self._stop.clear()
-        sweeper = threading.Thread(target=self._sweep_forever, name="check-sweeper", daemon=True)
-        sweeper.start()
+        self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="application-task")
+        jobs = threading.Thread(target=self._periodic_forever, name="periodic-jobs", daemon=True)
+        jobs.start()
         try:
             while self.running:
                 try:
@@ -78,18 +103,45 @@ class ApplicationWorker(Worker):
                     self._stop.wait(RESTART_DELAY_SECONDS)
         finally:
             self._stop.set()
+            self._pool.shutdown(wait=True)
 
     def run_task(self, db_task_result: Any) -> None:
-        if self._event_loop is not None:
-            _deliver_events_through(self._event_loop)
-        super().run_task(db_task_result)
+        """Hand the claimed task to a free thread (waiting for one: the loop claims the next
+        task only once this returns)."""
+        self._slots.acquire()
+        try:
+            self._pool.submit(self._run_in_thread, db_task_result)
+        except RuntimeError:  # the pool is shutting down
+            self._slots.release()
+            raise
+
+    def _run_in_thread(self, db_task_result: Any) -> None:
+        try:
+            if self._event_loop is not None:
+                _deliver_events_through(self._event_loop)
+            super().run_task(db_task_result)
+        except Exception:
+            logger.exception("task %s failed outside the task", db_task_result.id)
+        finally:
+            close_old_connections()
+            self._slots.release()
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        """First signal: claim nothing more, finish what is in flight. Second: exit now (the
+        leases of the checks in flight run out and other workers take them over)."""
+        if not self.running:
+            logger.warning("worker %s: second signal, exiting now", self.worker_id)
+            os._exit(1)
+        logger.warning("worker %s: stopping after the tasks in flight", self.worker_id)
+        self.stop()
 
     def bind_event_loop(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Announce the events of this worker's checks through ``loop`` (the ASGI server's).
+        """Announce the events of this worker's tasks through ``loop``.
 
-        An in-process worker must: the in-memory channel layer lives on the server's event loop
-        and is not thread-safe, and ``async_to_sync`` (which ``realtime.broadcast`` uses after
-        commit) called from a plain thread would run ``group_send`` on a loop of its own."""
+        An in-process worker must use the ASGI server's: the in-memory channel layer lives on
+        it and is not thread-safe. A worker process uses a loop of its own (``manage.py
+        application_worker``), so that channels-redis keeps its connections between events
+        instead of making a loop, and connections, per ``async_to_sync`` call."""
         self._event_loop = loop
 
     def stop(self) -> None:
@@ -104,6 +156,13 @@ def _deliver_events_through(loop: asyncio.AbstractEventLoop) -> None:
     SyncToAsync.threadlocal.main_event_loop_pid = os.getpid()
 
 
+def start_event_loop_thread() -> asyncio.AbstractEventLoop:
+    """An event loop running in a daemon thread of its own (a worker process's publisher)."""
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="event-publisher", daemon=True).start()
+    return loop
+
+
 _in_process: ApplicationWorker | None = None
 _in_process_lock = threading.Lock()
 
@@ -116,7 +175,10 @@ def start_in_process() -> ApplicationWorker:
     global _in_process
     with _in_process_lock:
         if _in_process is None:
-            worker = ApplicationWorker(worker_id=f"inprocess-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+            worker = ApplicationWorker(
+                worker_id=f"inprocess-{os.getpid()}-{uuid.uuid4().hex[:8]}",
+                concurrency=INPROCESS_CONCURRENCY,
+            )
             threading.Thread(target=worker.run, name="application-worker", daemon=True).start()
             logger.info("application worker %s runs inside this process", worker.worker_id)
             _in_process = worker

@@ -19,7 +19,6 @@ from core.applications.selectors import own_items
 from core.events import ApplicationEventKind
 from core.models import ResidencyPermit as PermitModel
 from realtime.groups import APPLICATION_CHANGED, holder_group
-from schema.applications.subscriptions import for_groups
 from schema.applications.types import ApplicationEvent, RenewalItem
 from schema.core.types import ResidencyPermit
 
@@ -80,6 +79,7 @@ def _own_event(message: dict[str, Any], person_id: int) -> ApplicationEvent | No
         to_state=message["to_state"],
         amount_due=None,
         detail=detail,
+        sequence=message.get("sequence", 0),
     )
 
 
@@ -110,7 +110,7 @@ class OwnResidencySubscription:
         groups = [holder_group(person_id)]
         async with info.context.ws.listen_to_channel(APPLICATION_CHANGED, groups=groups) as feed:
             async for channel_message in feed:
-                if not for_groups(channel_message, groups):
+                if channel_message.get("group") not in groups:  # another subscription's
                     continue
                 message = channel_message["message"]
                 event = _own_event(message, person_id)

@@ -92,6 +92,9 @@ class AgencyCheck(relay.Node):
 )
 class ApplicationEvent:
     at: dt.datetime
+    sequence: int | None = strawberry.field(
+        description="Its place in the application's history: 1, 2, 3, … in the order they happened."
+    )
     kind: ApplicationEventKindEnum
     state: ApplicationStateEnum | None = strawberry.field(
         description="The application's state this event describes."
@@ -129,6 +132,7 @@ class ApplicationEvent:
         cls,
         *,
         at: dt.datetime,
+        sequence: int | None,
         kind: str,
         state: str,
         from_state: str,
@@ -138,6 +142,7 @@ class ApplicationEvent:
     ) -> ApplicationEvent:
         return cls(
             at=at,
+            sequence=sequence,
             kind=ApplicationEventKind(kind),
             state=State(state) if state else None,
             from_state=State(from_state) if from_state else None,
@@ -150,6 +155,7 @@ class ApplicationEvent:
     def from_row(cls, row: models.ApplicationEvent) -> ApplicationEvent:
         return cls.of(
             at=row.at,
+            sequence=row.sequence,
             kind=row.kind,
             state=row.state,
             from_state=row.from_state,

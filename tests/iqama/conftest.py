@@ -25,7 +25,7 @@ def service(
         REDIS_URL="",  # the embedded default: the in-memory layer, the worker inside daphne
         IQAMA_INPROCESS_WORKER="1",
         AGENCY_SIMULATOR_LATENCY_MS="0,0",
-        PAYMENTS_PUBLIC_URL="http://127.0.0.1:{port}",
+        PUBLIC_BASE_URL="http://127.0.0.1:{port}",
         KNET_URL="http://127.0.0.1:{port}/sandbox/knet/kpg",
         CHECK_SWEEP_SECONDS="1",
     )

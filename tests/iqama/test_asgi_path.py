@@ -31,7 +31,7 @@ async def test_a_graphql_request_crosses_to_a_thread_a_few_times_not_per_middlew
     assert not any("process_request" in hop or "process_response" in hop for hop in hops), hops
 
 
-async def test_the_async_health_view_answers_through_the_sync_chain():
-    response = await AsyncClient().get("/healthz")
+async def test_the_async_readiness_view_answers_through_the_sync_chain():
+    response = await AsyncClient().get("/readyz")
     assert response.status_code == 200
     assert response.json()["database"]["ok"] is True

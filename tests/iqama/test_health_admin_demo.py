@@ -1,4 +1,5 @@
 import pytest
+from channels.layers import channel_layers
 from django.core.management import call_command
 from django.test import Client
 
@@ -6,13 +7,39 @@ from core.models import Person, ResidencyPermit, Sponsor
 from tests import factories
 
 
+def test_healthz_is_liveness_and_asks_no_dependency():
+    response = Client().get("/healthz")  # no django_db: a query would fail the test
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+
+
 @pytest.mark.django_db
-def test_healthz_reports_database_and_channel_layer(settings):
-    body = Client().get("/healthz").json()
-    assert body["ok"] is True
+def test_readyz_reports_database_and_channel_layer(settings):
+    body = Client().get("/readyz").json()
+    assert body["ok"] is True and body["degraded"] is False
     assert body["database"]["ok"] and body["channel_layer"]["ok"]
-    expected = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
+    expected = "ResilientRedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
     assert body["channel_layer"]["backend"] == expected
+
+
+@pytest.mark.django_db
+def test_readyz_without_redis_is_degraded_not_unready(settings):
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "realtime.layers.ResilientRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": "redis://127.0.0.1:1/0", "socket_connect_timeout": 1}]
+            },
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        response = Client().get("/readyz")
+    finally:
+        channel_layers.backends.clear()
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["ok"] is True and body["degraded"] is True
+    assert body["database"]["ok"] is True and body["channel_layer"]["ok"] is False
 
 
 @pytest.mark.django_db

@@ -37,6 +37,10 @@ print(json.dumps({
     "mask": settings.GRAPHQL_MASK_ERRORS,
     "introspection_errors": [e.message for e in introspection.errors or []],
     "routes": routes,
+    "allowed_hosts": settings.ALLOWED_HOSTS,
+    "origins": settings.WEBSOCKET_ALLOWED_ORIGINS,
+    "payments_public": settings.PAYMENTS["PUBLIC_URL"],
+    "receipt_qr": __import__("payments.receipts").receipts.verification_url("ABCD"),
 }))
 """
 
@@ -45,7 +49,7 @@ def production_env(**overrides: str | None) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("KNET_", "SERVE_", "GRAPHQL_", "HTTPS_"))
+        if not k.startswith(("KNET_", "SERVE_", "GRAPHQL_", "HTTPS_", "AGENCY_"))
         and k not in ("DEBUG", "SECRET_KEY", "GRAPHIQL", "DJANGO_SETTINGS_MODULE")
     }
     env.update(
@@ -55,8 +59,14 @@ def production_env(**overrides: str | None) -> dict[str, str]:
         KNET_PASSWORD=secrets.token_urlsafe(12),
         KNET_RESOURCE_KEY="K8Q2M7R4T1V6W3Y9",
         KNET_URL="https://kpay.example.com.kw/kpg",
-        ALLOWED_HOSTS="iqama.example.kw",
+        PUBLIC_BASE_URL="https://iqama.example.kw",
+        **{
+            f"AGENCY_{name}_URL": f"https://{name.lower()}.agency.example.kw/api"
+            for name in ("HEALTH", "FINES", "COURTS", "MANPOWER")
+        },
     )
+    env.pop("ALLOWED_HOSTS", None)
+    env.pop("WEBSOCKET_ALLOWED_ORIGINS", None)
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)
@@ -89,6 +99,14 @@ def test_production_defaults():
     assert not any(r.startswith(("sandbox", "sim")) for r in facts["routes"]), facts["routes"]
 
 
+def test_every_public_url_comes_from_public_base_url():
+    facts = json.loads(run(["-c", PROBE], production_env()).stdout.strip().splitlines()[-1])
+    assert facts["allowed_hosts"] == ["iqama.example.kw", "127.0.0.1", "localhost"]
+    assert facts["origins"] == ["https://iqama.example.kw"]
+    assert facts["payments_public"] == "https://iqama.example.kw"
+    assert facts["receipt_qr"] == "https://iqama.example.kw/receipts/verify/ABCD"
+
+
 def test_introspection_and_graphiql_can_be_turned_on():
     env = production_env(GRAPHQL_INTROSPECTION="1", GRAPHIQL="1")
     facts = json.loads(run(["-c", PROBE], env).stdout.strip().splitlines()[-1])
@@ -104,8 +122,23 @@ def test_introspection_and_graphiql_can_be_turned_on():
         ({"KNET_PASSWORD": None}, "KNET_PASSWORD must be set"),
         ({"KNET_PASSWORD": "sandbox-password"}, "KNET_PASSWORD is a publicly known"),
         ({"KNET_RESOURCE_KEY": "SANDBOXRESKEY016"}, "KNET_RESOURCE_KEY is a publicly known"),
+        ({"KNET_URL": None}, "KNET_URL must be set"),
+        ({"PUBLIC_BASE_URL": None}, "PUBLIC_BASE_URL must be set"),
+        ({"PUBLIC_BASE_URL": "https://iqama.example.kw/app"}, "with no path"),
+        ({"AGENCY_COURTS_URL": None}, "No URL for the agencies courts"),
     ],
-    ids=["no-key", "dev-key", "short-key", "no-knet", "sandbox-knet", "sandbox-resource-key"],
+    ids=[
+        "no-key",
+        "dev-key",
+        "short-key",
+        "no-knet",
+        "sandbox-knet",
+        "sandbox-resource-key",
+        "no-knet-url",
+        "no-public-url",
+        "public-url-with-a-path",
+        "an-agency-simulated-unasked",
+    ],
 )
 def test_the_service_refuses_to_start_with_a_missing_or_known_secret(overrides, message):
     for command in (["manage.py", "check"], ["-c", "import iqama.asgi"]):

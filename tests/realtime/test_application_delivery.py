@@ -7,10 +7,9 @@ What the subscriptions promise (``schema/applications/subscriptions.py``,
 * every transition of an application is sent, after its commit, to ``applicationUpdated(id)`` and
   to ``myApplications`` of its sponsor, on whichever daphne process the subscriber is connected
   to, in the order of the commits;
-* ``state`` is the application's state when the event was published (after the commit), so both
-  events of one submit (SUBMITTED, then CHECKING, committed together) carry ``CHECKING``;
-  ``event.toState`` is the transition itself;
-* nothing is replayed: a client that was away re-subscribes, then re-reads the application.
+* ``state`` is the state the event describes (a submit's SUBMITTED event says SUBMITTED, its
+  CHECKING event CHECKING, though they commit together); ``event.toState`` is the transition;
+* a client that was away resumes from its last cursor (``tests/realtime/test_resume.py``).
 
 Submitting enqueues the agency checks as django-tasks jobs; no worker runs here, so they stay in
 the database and the only events are the transitions.

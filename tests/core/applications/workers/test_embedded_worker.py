@@ -112,9 +112,10 @@ def test_checks_run_inside_daphne_and_their_events_reach_the_subscriber(
         c.status == CheckStatus.CLEAR
         for c in AgencyCheck.objects.filter(item__application=application)
     )
-    # live: the first check's claim arrived well before the last answer (3 × 250 ms of agency)
+    # live: the first check's claim arrived before the last answer (the checks run side by
+    # side, each agency answering in 250 ms)
     first_check = next(t for t, u in updates if u["event"]["kind"].lower() == "check")
-    assert updates[-1][0] - first_check >= 2 * LATENCY_MS / 1000, updates
+    assert updates[-1][0] - first_check >= 0.8 * LATENCY_MS / 1000, updates
     log = server.log()
     assert "runs inside this process" in log
     assert "Traceback" not in log and "database is locked" not in log, log

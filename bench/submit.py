@@ -1,0 +1,164 @@
+"""Submit benchmark: renewals created and submitted over the API while the workers settle their
+agency checks, against PostgreSQL, as production runs (docs/operations.md).
+
+The shape: ``--web`` (2) daphne processes and ``--workers`` (2) ``application_worker`` processes
+on a PostgreSQL database and a Redis channel prefix of the run's own; ``--submissions`` (1,000)
+sponsors, each renewing one child (distinct people), seeded through ``core.households``; a
+client of ``--concurrency`` (8) threads that, for each, calls ``createRenewal`` then
+``submitApplication`` over HTTP with the sponsor's API token, the web processes taken in turn.
+The agencies are the simulator, answering in ``--latency-ms`` (50) ms.
+
+Measured: submissions per second (all of them over the wall time from the first request to the
+last answer), the p50/p95/max of one create + submit, the seconds from the last submission's
+answer to the last agency check settled (the database's own timestamps), and
+``queued_duplicates``: task rows queued beyond the first for a check (the sweeper's flood of
+issue 14). Before the load, the SQL statements of one create + submit are counted in this
+process (Django's test client on the same database) for a family renewing one child and one
+renewing four: they must be the same. Printed: the figures, the CPU each party used; the last
+line is one JSON object.
+
+Run: ``.venv/bin/python bench/submit.py`` (about two minutes). Everything it starts is stopped
+and its database dropped, also on error or SIGTERM; ``--keep-logs DIR`` keeps the logs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import django
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connections
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    BenchDatabase,
+    cpu_seconds,
+    daphne_processes,
+    exit_on_sigterm,
+    machine_cpu,
+    postgres_cpu_seconds,
+)
+from bench.fanout_services import delete_redis_keys  # noqa: E402
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--web", type=int, default=2, help="daphne processes (2)")
+    parser.add_argument("--workers", type=int, default=2, help="application workers (2)")
+    parser.add_argument("--latency-ms", type=int, default=50, help="agency answer time (50)")
+    parser.add_argument("--settle-timeout", type=float, default=180)
+    parser.add_argument("--keep-logs", help="copy the processes' logs into this directory")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = _arguments(argv)
+    exit_on_sigterm("submit")
+    database = BenchDatabase.choose("submit")
+    redis_url = os.environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
+    prefix = f"iqama-submit-{os.getpid()}-{secrets.token_hex(3)}"
+    os.environ.update(
+        {
+            "DATABASE_URL": database.url,
+            "REDIS_URL": redis_url,
+            "CHANNEL_PREFIX": prefix,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or f"bench-only-{secrets.token_urlsafe(48)}",
+            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+            "AGENCY_SIMULATOR_LATENCY_MS": str(args.latency_ms),
+        }
+    )
+    server_env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONUNBUFFERED": "1",
+        "DB_POOL_MAX_SIZE": "12",
+    }
+    worker_env = {**server_env, "DB_POOL_MAX_SIZE": "20"}
+    logs = Path(tempfile.mkdtemp(prefix="bench-submit-"))
+    summary: dict[str, Any] = {}
+    try:
+        database.create()
+        print(f"database: {database.describe()} (created; dropped at the end)", flush=True)
+        django.setup()
+        # Only now: these use the models and the services, which need the set-up above.
+        from bench import submit_load, submit_measure, submit_seed
+
+        call_command("migrate", verbosity=0, interactive=False)
+        started = time.perf_counter()
+        renewing = submit_seed.seed(args.submissions)
+        statements = submit_measure.statements_per_submission(submit_seed)
+        print(
+            f"seeded {len(renewing)} sponsors in {time.perf_counter() - started:.0f}s; "
+            f"statements of one create + submit: {statements}",
+            flush=True,
+        )
+        connections.close_all()
+        names = [f"web{i + 1}" for i in range(args.web)]
+        with daphne_processes(server_env, names, args.keep_logs) as daphnes:
+            workers = submit_load.Workers(worker_env, args.workers, logs)
+            try:
+                cpu_before = _cpu(daphnes, workers)
+                machine_before = machine_cpu()
+                load = submit_load.run([d.url for d in daphnes], renewing, args.concurrency)
+                print(f"load done: {len(load.seconds)} submitted, {len(load.errors)} errors")
+                settled = submit_measure.wait_settled(args.settle_timeout)
+                cpu_after = _cpu(daphnes, workers)
+                machine_after = machine_cpu()
+            finally:
+                workers.stop()
+        summary = submit_measure.summary(load, settled, statements, args)
+        summary["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
+        summary["machine_busy"] = round(
+            (machine_after[0] - machine_before[0]) / max(1, machine_after[1] - machine_before[1]),
+            2,
+        )
+    finally:
+        if args.keep_logs:
+            shutil.copytree(logs, args.keep_logs, dirs_exist_ok=True)
+        shutil.rmtree(logs, ignore_errors=True)
+        if apps.ready:
+            connections.close_all()
+        try:
+            database.drop()
+        except Exception as exc:
+            print(f"submit: could not drop {database.name}: {exc!r}", file=sys.stderr)
+        try:
+            delete_redis_keys(redis_url, prefix)
+        except Exception as exc:
+            print(f"submit: could not delete Redis keys {prefix}*: {exc!r}", file=sys.stderr)
+
+    for key, value in summary.items():
+        if key != "line":
+            print(f"{key}: {value}")
+    print(json.dumps(summary["line"]))
+    return 0
+
+
+def _cpu(daphnes: list, workers: Any) -> dict[str, float]:
+    return {
+        **{f"daphne_{d.name}": cpu_seconds(d.pid) for d in daphnes},
+        **{f"worker_{i + 1}": cpu_seconds(pid) for i, pid in enumerate(workers.pids())},
+        "bench": sum(os.times()[:2]),
+        "postgres": postgres_cpu_seconds(),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
