@@ -62,8 +62,12 @@ class VisitPermit(relay.Node):
         only=["id"],
         description="A link to the bilingual PDF, valid a few minutes (sign in to get one).",
     )
-    def download_url(self, root: visit_models.VisitPermit) -> str:
-        return visit_permits.download_path(root.pk)
+    def download_url(self, root: visit_models.VisitPermit, info: Info) -> str:
+        path = visit_permits.download_path(root.pk)
+        request = getattr(info.context, "request", None)
+        if request is not None and hasattr(request, "build_absolute_uri"):
+            return request.build_absolute_uri(path)
+        return path
 
     @classmethod
     def get_queryset(cls, queryset: Any, info: Info, **kwargs: Any) -> Any:

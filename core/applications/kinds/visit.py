@@ -53,7 +53,7 @@ def _term(item: ApplicationItem, law: Law) -> VisitTerm | None:
 
 class Visit:
     name = "visit"
-    reference_prefix = "VP"
+    reference_prefix = "VA"
     title_en = "Family visit permit"
     title_ar = "إذن زيارة عائلية"
     document_purpose = Purpose.VISIT_PERMIT

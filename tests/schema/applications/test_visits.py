@@ -56,7 +56,7 @@ def test_a_host_invites_a_parent(gql, household):
     assert result["errors"] == []
     app = result["application"]
     assert app["__typename"] == "VisitApplication" and app["kind"] == "VISIT"
-    assert app["reference"].startswith("VP-")
+    assert app["reference"].startswith("VA-")
     [item] = app["items"]
     assert item["relation"] == "PARENT" and item["months"] == 3
     assert item["visitor"]["civilId"] is None and item["visitor"]["passportNumber"] == "Z1234567"
