@@ -11,6 +11,7 @@ import secrets
 os.environ.setdefault("SECRET_KEY", f"bench-only-{secrets.token_urlsafe(48)}")
 os.environ.setdefault("HTTPS_ONLY", "0")  # the bench speaks plain http on loopback
 os.environ.setdefault("SERVE_KNET_SANDBOX", "1")
+os.environ.setdefault("SERVE_AGENCY_SIMULATOR", "1")  # the agencies, simulated in-process
 # Django's test client (the query counts) calls itself "testserver".
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
