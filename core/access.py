@@ -8,7 +8,8 @@ other, so that following any field from a visible object never reaches an invisi
   user is staff of;
 - visible sponsors: represented ones, plus the sponsors of the person's own permits and
   dependencies (a worker may see who sponsors them);
-- visible people: the person, everyone a represented sponsor sponsors or holds a permit for,
+- visible people: the person, everyone a represented sponsor sponsors (an active dependency:
+  a person transferred away, or who left, is out of sight from that moment) or holds a permit for,
   the visitors from abroad a represented sponsor applied for or hosts, and the individuals
   behind visible sponsors;
 - visible permits: the person's own and those a represented sponsor holds;
@@ -86,7 +87,7 @@ def visible_people(user: Any) -> QuerySet[Person]:
     represented = _represented_ids(user)
     ids = Person.objects.filter(
         Q(user_id=user.pk)
-        | Q(sponsorships__sponsor__in=represented)
+        | Q(sponsorships__sponsor__in=represented, sponsorships__ended_on__isnull=True)
         | Q(permits__sponsor__in=represented)
         | Q(civil_id__isnull=True, application_items__application__sponsor__in=represented)
         | Q(visit_permits__host__in=represented)

@@ -22,6 +22,7 @@ class ApplicationEventKind(enum.StrEnum):
     CHECK = "check"  # an agency check changed status
     REVIEW = "review"  # an officer decided a check sent to review
     DOCUMENTS = "documents"  # documents attached, missing or asked for
+    CONSENT = "consent"  # a party asked to consent (a transfer's) consented or refused
 
 
 @dataclass(frozen=True)

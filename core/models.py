@@ -252,6 +252,12 @@ class ResidencyPermit(models.Model):
     expires_on = models.DateField()
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    sponsored_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the permit came to its sponsor by a transfer; empty: since issued. "
+        "The sponsor sees the holder's documents archived from then on.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,6 +25,7 @@ from schema.applications.holder import OwnResidencyQuery, OwnResidencySubscripti
 from schema.applications.mutations import ApplicationMutation
 from schema.applications.queries import ApplicationQuery
 from schema.applications.subscriptions import ApplicationSubscription
+from schema.applications.transfers import TransferConsentQuery
 from schema.applications.visits import VisitPermitQuery
 from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
@@ -46,6 +47,7 @@ class Query(
     ApplicationPreviewQuery,
     OwnResidencyQuery,
     VisitPermitQuery,
+    TransferConsentQuery,
     DocumentQuery,
     PaymentQuery,
     AccountQuery,

@@ -12,7 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from core import households
 from core.articles import Article, Relation
 from core.households import Employment, Member, PersonSpec
-from core.models import Person, ResidencyPermit, Sponsor
+from core.models import Dependent, Person, ResidencyPermit, Sponsor
 
 _serial = itertools.count(1)
 PASSWORD = "test-pass-9876"
@@ -170,3 +170,47 @@ def employed_worker(days_left: int = 40, article: int = Article.PRIVATE_SECTOR) 
         password=PASSWORD,
     )
     return {"employer": employer, "staff": staff, "worker": worker.person, "permit": worker.permit}
+
+
+def domestic_worker(*, years: int = 2, kuwaiti_household: bool = False) -> dict:
+    """A household (signs in) whose domestic worker (signs in too) has served it ``years``,
+    her Art. 20 residency inside the renewal window."""
+    head = person(login=True, nationality="KWT" if kuwaiti_household else "IND")
+    sponsor = households.individual(head)
+    if not kuwaiti_household:
+        households.permit(head, sponsor, Article.SELF_RESIDENCE, expires_in=1500)
+    maid = households.join(
+        sponsor,
+        Member(
+            spec(name_en="Maria Santos", sex="F", nationality="PHL", login=True),
+            Relation.DOMESTIC_WORKER,
+            Article.DOMESTIC_WORKER,
+            expires_in=60,
+        ),
+        password=PASSWORD,
+    )
+    since = dt.date.today() - dt.timedelta(days=365 * years + years // 4 + 1)
+    Dependent.objects.filter(sponsor=sponsor, person=maid.person).update(since=since)
+    return {
+        "household": sponsor,
+        "user": head.user,
+        "head": head,
+        "maid": maid.person,
+        "permit": maid.permit,
+    }
+
+
+def temporary_resident(sponsor: Sponsor | None = None) -> dict:
+    """A resident (signs in) on an Art. 14 temporary residence, live for months yet."""
+    sponsor = sponsor or company("Interim Services")[0]
+    held = households.join(
+        sponsor,
+        Member(
+            spec(name_en="Tenzin Dorje", login=True),
+            Relation.EMPLOYEE,
+            Article.TEMPORARY,
+            expires_in=60,
+        ),
+        password=PASSWORD,
+    )
+    return {"person": held.person, "permit": held.permit, "sponsor": sponsor}

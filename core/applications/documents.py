@@ -23,7 +23,6 @@ from core.applications.states import GONE_ITEM_STATES, State
 from core.documents.models import Document, DocumentUse
 from core.documents.requirements import Missing, Resolved, resolve
 from core.events import ApplicationEventKind
-from core.models import Dependent
 
 
 def documents_required() -> bool:
@@ -31,15 +30,16 @@ def documents_required() -> bool:
 
 
 def _resolve_item(item: ApplicationItem, on_date: dt.date | None) -> list[Resolved]:
-    sponsor = item.application.sponsor
-    relation = (
-        Dependent.objects.filter(sponsor=sponsor, person_id=item.person_id, ended_on__isnull=True)
-        .values_list("relation", flat=True)
-        .first()
-    )
-    article = item.permit.article if item.permit_id else None
+    """By the article and relation the item was made for (a transfer's: the new ones)."""
     purpose = kind_of(item.application).document_purpose
-    return resolve(item.person, article, relation, on_date, purpose=purpose, sponsor=sponsor)
+    return resolve(
+        item.person,
+        item.article,
+        item.relation or None,
+        on_date,
+        purpose=purpose,
+        sponsor=item.application.sponsor,
+    )
 
 
 def documents_for_item(item: ApplicationItem, on_date: dt.date | None = None) -> list[Document]:

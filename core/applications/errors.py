@@ -37,6 +37,15 @@ class ApplicationErrorCode(enum.StrEnum):
     VISIT_TOO_LONG = "visit_too_long"
     VISIT_SALARY_BELOW_THRESHOLD = "visit_salary_below_threshold"
     VISIT_ALREADY_VALID = "visit_already_valid"
+    TRANSFER_PERSON_REQUIRED = "transfer_person_required"
+    TRANSFER_ARTICLE_REQUIRED = "transfer_article_required"
+    TRANSFER_PERSON_NOT_FOUND = "transfer_person_not_found"
+    TRANSFER_ALREADY_YOURS = "transfer_already_yours"
+    TRANSFER_NOT_OPEN = "transfer_not_open"
+    TRANSFER_SPONSOR_NOT_ELIGIBLE = "transfer_sponsor_not_eligible"
+    TRANSFER_PERMIT_EXPIRED = "transfer_permit_expired"
+    TRANSFER_TOO_SOON = "transfer_too_soon"
+    CONSENT_ALREADY_DECIDED = "consent_already_decided"
 
 
 register_messages(
@@ -148,6 +157,47 @@ register_messages(
         ApplicationErrorCode.VISIT_ALREADY_VALID: (
             "This visitor already holds a visit permit valid until {valid_until}.",
             "لدى هذا الزائر إذن زيارة ساري حتى {valid_until}.",
+        ),
+        ApplicationErrorCode.TRANSFER_PERSON_REQUIRED: (
+            "Name the resident as on their papers: civil ID, name in Latin letters as on the "
+            "civil ID, and passport number.",
+            "يرجى تحديد المقيم كما في أوراقه: الرقم المدني والاسم بالأحرف اللاتينية كما في "
+            "البطاقة المدنية ورقم الجواز.",
+        ),
+        ApplicationErrorCode.TRANSFER_ARTICLE_REQUIRED: (
+            "Choose the article the residency moves to.",
+            "يرجى اختيار المادة التي تُحوَّل إليها الإقامة.",
+        ),
+        ApplicationErrorCode.TRANSFER_PERSON_NOT_FOUND: (
+            "No resident with this civil ID, name and passport number holds a residency.",
+            "لا يوجد مقيم بهذا الرقم المدني والاسم ورقم الجواز يحمل إقامة.",
+        ),
+        ApplicationErrorCode.TRANSFER_ALREADY_YOURS: (
+            "This residency is already on your file: it is renewed, not transferred.",
+            "هذه الإقامة على ملفك بالفعل: تُجدَّد ولا تُحوَّل.",
+        ),
+        ApplicationErrorCode.TRANSFER_NOT_OPEN: (
+            "A residency under Art. {from_article} cannot be transferred to Art. {to_article} "
+            "online.",
+            "لا يمكن تحويل إقامة المادة {from_article} إلى المادة {to_article} إلكترونياً.",
+        ),
+        ApplicationErrorCode.TRANSFER_SPONSOR_NOT_ELIGIBLE: (
+            "You cannot sponsor a residency under Art. {to_article} in this relation.",
+            "لا يمكنك كفالة إقامة على المادة {to_article} بهذه الصفة.",
+        ),
+        ApplicationErrorCode.TRANSFER_PERMIT_EXPIRED: (
+            "The residency has expired: its sponsor renews it before any transfer.",
+            "الإقامة منتهية: يجددها الكفيل قبل أي تحويل.",
+        ),
+        ApplicationErrorCode.TRANSFER_TOO_SOON: (
+            "A transfer from Art. {from_article} to Art. {to_article} needs at least {months} "
+            "months with the current sponsor.",
+            "يشترط للتحويل من المادة {from_article} إلى المادة {to_article} قضاء {months} شهراً "
+            "على الأقل لدى الكفيل الحالي.",
+        ),
+        ApplicationErrorCode.CONSENT_ALREADY_DECIDED: (
+            "This consent was already decided ({decision}).",
+            "تم البت في هذه الموافقة مسبقاً ({decision}).",
         ),
         ApplicationErrorCode.UNKNOWN_KIND: (
             "No such kind of application.",

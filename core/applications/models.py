@@ -65,6 +65,12 @@ class ApplicationItem(models.Model):
     months = models.PositiveSmallIntegerField(null=True, blank=True)
     relation = models.CharField(max_length=20, choices=Relation.choices, blank=True)
     article = models.PositiveSmallIntegerField(choices=Article.choices, null=True, blank=True)
+    from_article = models.PositiveSmallIntegerField(
+        choices=Article.choices,
+        null=True,
+        blank=True,
+        help_text="A transfer's: the article the residency moves from (``article``: to).",
+    )
     state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFT)
     # Kept while the item is in an open application: the database itself refuses a person in
     # two open applications, whatever races the services lose.
@@ -220,6 +226,54 @@ class DocumentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of person {self.owner_id} for item {self.item_id}"
+
+
+class ConsentParty(models.TextChoices):
+    """Who may be asked to consent to an application about someone (a transfer's parties)."""
+
+    CURRENT_SPONSOR = "current_sponsor", "The current sponsor"
+    NEW_SPONSOR = "new_sponsor", "The new sponsor"
+    HOLDER = "holder", "The holder of the residency"
+
+
+class ConsentDecision(models.TextChoices):
+    PENDING = "pending", "Pending"
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+
+
+class Consent(models.Model):
+    """One party's consent to one item, asked on submission (``core.applications.consents``):
+    who was asked (a sponsor, or the holder), what they decided, who decided and when."""
+
+    item = models.ForeignKey(ApplicationItem, on_delete=models.CASCADE, related_name="consents")
+    party = models.CharField(max_length=16, choices=ConsentParty.choices)
+    sponsor = models.ForeignKey(
+        Sponsor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The sponsor asked (a sponsor party); empty for the holder.",
+    )
+    decision = models.CharField(
+        max_length=8, choices=ConsentDecision.choices, default=ConsentDecision.PENDING
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "party"], name="one_consent_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} consent to item {self.item_id}: {self.decision}"
 
 
 class PeriodicJob(models.Model):

@@ -7,6 +7,10 @@ anyone else finds it missing.
 A person also sees their own part of an application made for them by someone else (a worker,
 the renewal of his Art. 18 residency by his employer): their item and its checks, never the
 application itself, its amounts or anyone else on it (``visible_items``).
+
+A party asked to consent (a transfer's current sponsor, its holder) sees the consent asked of
+them (``consents_asked_of``): the person, the articles, the months and who asks — not the
+application.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from core import access
-from core.applications.models import AgencyCheck, Application, ApplicationItem
+from core.applications.models import (
+    AgencyCheck,
+    Application,
+    ApplicationItem,
+    Consent,
+    ConsentParty,
+)
 
 
 @access.per_user
@@ -47,3 +57,13 @@ def own_items(user: Any) -> QuerySet[ApplicationItem]:
     if not (user and user.is_authenticated and user.is_active):
         return ApplicationItem.objects.none()
     return ApplicationItem.objects.filter(person__user_id=user.pk)
+
+
+def consents_asked_of(user: Any) -> QuerySet[Consent]:
+    """Consents asked of the user: of a sponsor they act for, or of themself as the holder."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Consent.objects.none()
+    return Consent.objects.filter(
+        Q(sponsor__in=access.represented_sponsor_ids(user))
+        | Q(party=ConsentParty.HOLDER, item__person__user_id=user.pk)
+    )

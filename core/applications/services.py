@@ -1,5 +1,5 @@
 """Writes on applications of any kind: create with people, add people, choose durations, submit,
-cancel, and the applicant's and officers' document steps.
+cancel, the parties' consents, and the applicant's and officers' document steps.
 
 Each is one transaction on the application's locked row; every state change goes through
 ``machine.application_transition``, is recorded in the history and announced after commit.
@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core import access
 from core.applications import checks
+from core.applications.consents import all_given, consents_request
 from core.applications.documents import (
     attach_and_report,
     attach_documents,
@@ -26,10 +28,17 @@ from core.applications.errors import ApplicationErrorCode
 from core.applications.history import actor_or_none, record_event
 from core.applications.kinds import KINDS, PersonChoice, kind_of
 from core.applications.machine import application_transition
-from core.applications.models import AgencyCheck, Application, ApplicationItem, DocumentRequest
+from core.applications.models import (
+    AgencyCheck,
+    Application,
+    ApplicationItem,
+    Consent,
+    ConsentDecision,
+    DocumentRequest,
+)
 from core.applications.progress import application_progress
-from core.applications.selectors import visible_applications
-from core.applications.states import EDITABLE_STATES, State
+from core.applications.selectors import consents_asked_of, visible_applications
+from core.applications.states import EDITABLE_STATES, GONE_ITEM_STATES, State
 from core.documents.kinds import DocumentKind
 from core.errors import DomainError, DomainErrors
 from core.events import ApplicationEventKind
@@ -164,13 +173,83 @@ def application_submit(*, actor: Any, application_id: int | None) -> Application
     if errors:
         raise DomainErrors(errors)
     application_transition(application, State.SUBMITTED, actor=actor)
+    _take_people(application)
     attach_and_report(application, actor=actor)
+    if consents_request(application, items, actor=actor, law=law):
+        return application_transition(application, State.WAITING_FOR_CONSENT, actor=actor)
+    return _start_checking(application, items, actor=actor)
+
+
+def _take_people(application: Application) -> None:
+    """Each person of a submitted application is in it alone (a transfer's draft left them
+    free: a request nobody agreed to must not keep them from being renewed meanwhile)."""
+    try:
+        with transaction.atomic():
+            application.items.filter(open_person__isnull=True).exclude(
+                state__in=GONE_ITEM_STATES
+            ).update(open_person=F("person"))
+    except IntegrityError as exc:
+        raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
+
+
+def _start_checking(
+    application: Application, items: list[ApplicationItem], *, actor: Any
+) -> Application:
+    """One check per item per agency the kind names, queued once the transaction commits."""
+    kind = kind_of(application)
     created = AgencyCheck.objects.bulk_create(
         AgencyCheck(item=item, agency=agency) for item in items for agency in kind.agencies(item)
     )
     application_transition(application, State.CHECKING, actor=actor)
     checks.schedule([check.pk for check in created])
     return application
+
+
+@transaction.atomic
+def consent_decide(*, actor: Any, consent_id: int | None, give: bool, note: str = "") -> Consent:
+    """A party asked to consent decides. Deciding the same again changes nothing; once every
+    party of every person left has consented the checks start; a refusal takes the person off
+    the application (rejected when nobody is left)."""
+    found = consents_asked_of(actor).filter(pk=consent_id).values_list("item__application_id")
+    application_id = found.first()
+    if application_id is None:
+        raise DomainError(ApplicationErrorCode.NOT_FOUND, "consentId")
+    application = Application.objects.select_for_update().get(pk=application_id[0])
+    consent = Consent.objects.select_related("item__person").get(pk=consent_id)
+    decision = ConsentDecision.GIVEN if give else ConsentDecision.REFUSED
+    if consent.decision == decision:
+        return consent
+    if consent.decision != ConsentDecision.PENDING:
+        decided = {"decision": consent.decision}
+        raise DomainError(ApplicationErrorCode.CONSENT_ALREADY_DECIDED, "consentId", decided)
+    if application.state != State.WAITING_FOR_CONSENT:
+        raise DomainError(ApplicationErrorCode.WRONG_STATE, None, {"state": application.state})
+    note_text = free_text(note, 200) if note else ""
+    if note_text is None:
+        raise DomainError(ApplicationErrorCode.INVALID_TEXT, "note")
+    consent.decision, consent.decided_at = decision, timezone.now()
+    consent.decided_by, consent.note = actor_or_none(actor), note_text
+    consent.save(update_fields=["decision", "decided_at", "decided_by", "note"])
+    item = consent.item
+    record_event(
+        application,
+        actor=actor,
+        kind=ApplicationEventKind.CONSENT,
+        detail={"person_id": item.person_id, "party": consent.party, "decision": decision},
+    )
+    if not give:
+        item.state, item.open_person = State.REJECTED, None
+        item.save(update_fields=["state", "open_person"])
+    live = list(
+        application.items.exclude(state__in=GONE_ITEM_STATES).select_related(
+            "person", "permit__holder", "application__sponsor__person"
+        )
+    )
+    if not live:
+        application_transition(application, State.REJECTED, actor=actor, reason="consent refused")
+    elif all(all_given(each) for each in live):
+        _start_checking(application, live, actor=actor)
+    return consent
 
 
 @transaction.atomic

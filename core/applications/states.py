@@ -12,6 +12,7 @@ from django.db import models
 class State(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
+    WAITING_FOR_CONSENT = "waiting_for_consent", "Waiting for consent"
     CHECKING = "checking", "Checking"
     WAITING_FOR_DOCUMENTS = "waiting_for_documents", "Waiting for documents"
     AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
@@ -23,7 +24,11 @@ class State(models.TextChoices):
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     State.DRAFT: frozenset({State.SUBMITTED, State.CANCELLED}),
-    State.SUBMITTED: frozenset({State.CHECKING, State.REJECTED, State.CANCELLED}),
+    State.SUBMITTED: frozenset(
+        {State.WAITING_FOR_CONSENT, State.CHECKING, State.REJECTED, State.CANCELLED}
+    ),
+    # A transfer waits for the parties the law asks to consent before anyone is checked.
+    State.WAITING_FOR_CONSENT: frozenset({State.CHECKING, State.REJECTED, State.CANCELLED}),
     State.CHECKING: frozenset(
         {State.AWAITING_PAYMENT, State.WAITING_FOR_DOCUMENTS, State.REJECTED, State.CANCELLED}
     ),
@@ -41,6 +46,7 @@ OPEN_STATES = frozenset(
     {
         State.DRAFT,
         State.SUBMITTED,
+        State.WAITING_FOR_CONSENT,
         State.CHECKING,
         State.WAITING_FOR_DOCUMENTS,
         State.AWAITING_PAYMENT,

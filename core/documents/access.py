@@ -8,7 +8,10 @@ his passport. Documents of a person are for:
   documents archived since the person joined that file, never what an earlier sponsor or the
   person archived before (a civil ID and a name are no secret: putting somebody on one's file
   must not open their archive);
-- users who act for a sponsor that holds a live permit of the person;
+- users who act for a sponsor that holds a live permit of the person — the documents archived
+  since the permit came to that sponsor (``ResidencyPermit.sponsored_since``: by a transfer);
+- users who act for a sponsor asking to transfer a resident (an open transfer item) — the
+  documents archived since that request;
 - for a visitor from abroad (no civil ID), users who act for a host who applied for them — the
   documents archived since the host's first application for them;
 - back-office staff.
@@ -44,6 +47,11 @@ def document_people(user: Any) -> QuerySet[Person]:
         | Q(sponsorships__sponsor__in=represented, sponsorships__ended_on__isnull=True)
         | Q(permits__sponsor__in=represented, permits__cancelled_at__isnull=True)
         | Q(civil_id__isnull=True, application_items__application__sponsor__in=represented)
+        | Q(
+            application_items__application__sponsor__in=represented,
+            application_items__from_article__isnull=False,  # a transfer
+            application_items__open_person__isnull=False,  # still open
+        )
     ).values("pk")
     return Person.objects.filter(pk__in=ids)
 
@@ -62,6 +70,15 @@ def visible_documents(user: Any) -> QuerySet[Document]:
     )
     permit_holder = Q(
         owner__permits__sponsor__in=represented, owner__permits__cancelled_at__isnull=True
+    ) & (
+        Q(owner__permits__sponsored_since__isnull=True)
+        | Q(owner__permits__sponsored_since__lte=F("uploaded_at"))
+    )
+    transfer_asked = Q(
+        owner__application_items__application__sponsor__in=represented,
+        owner__application_items__from_article__isnull=False,
+        owner__application_items__open_person__isnull=False,
+        owner__application_items__application__created_at__lte=F("uploaded_at"),
     )
     since_hosting = Q(
         owner__civil_id__isnull=True,
@@ -69,7 +86,11 @@ def visible_documents(user: Any) -> QuerySet[Document]:
         owner__application_items__application__created_at__lte=F("uploaded_at"),
     )
     ids = Document.objects.filter(
-        Q(owner__user_id=user.pk) | Exists(since_joining) | permit_holder | since_hosting
+        Q(owner__user_id=user.pk)
+        | Exists(since_joining)
+        | permit_holder
+        | transfer_asked
+        | since_hosting
     ).values("pk")
     return Document.objects.filter(pk__in=ids)
 

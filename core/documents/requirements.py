@@ -30,6 +30,7 @@ from core.models import Dependent, Person, ResidencyPermit, Sponsor
 class Purpose(models.TextChoices):
     RENEWAL = "renewal", "Residency renewal"
     VISIT_PERMIT = "visit_permit", "Visit permit"
+    TRANSFER = "transfer", "Residency transfer"
 
 
 class Whose(models.TextChoices):
@@ -111,6 +112,15 @@ RULES: tuple[Rule, ...] = (
         (Need(K.BIRTH_CERTIFICATE),),
         relations=frozenset({Relation.CHILD}),
     ),
+    # Transfers (by the article moved to): who the person is; a private-sector job's work
+    # permit with the new employer; a household's own civil ID for its domestic worker.
+    Rule(Purpose.TRANSFER, (Need(K.PERSONAL_PHOTO), Need(K.PASSPORT_COPY))),
+    Rule(Purpose.TRANSFER, (Need(K.WORK_PERMIT),), articles=frozenset({Article.PRIVATE_SECTOR})),
+    Rule(
+        Purpose.TRANSFER,
+        (Need(K.CIVIL_ID, Whose.SPONSOR),),
+        articles=frozenset({Article.DOMESTIC_WORKER}),
+    ),
 )
 
 
@@ -173,8 +183,10 @@ def _sponsor_person_id(person: Person, relation: str | None, sponsor: Sponsor | 
 
 
 def _joined_at(person: Person, sponsor: Sponsor | None) -> dt.datetime | None:
-    """When the person came onto the sponsor's file (see ``core.documents.access``); for a
-    visitor, when the host first applied for them."""
+    """Since when the person's archive counts for the sponsor (see ``core.documents.access``):
+    since they came onto the sponsor's file; for a visitor, since the host first applied for
+    them; for a resident the sponsor asks to transfer, since that request; None: all of it
+    (one's own archive, or someone not yet on record)."""
     if sponsor is None or person.pk is None:  # someone not yet on record has no archive
         return None
     if person.civil_id is None:
@@ -184,11 +196,24 @@ def _joined_at(person: Person, sponsor: Sponsor | None) -> dt.datetime | None:
             .values_list("application__created_at", flat=True)
             .first()
         )
-    return (
+    if sponsor.person_id == person.pk:
+        return None
+    joined = (
         Dependent.objects.filter(sponsor=sponsor, person=person, ended_on__isnull=True)
         .values_list("joined_at", flat=True)
         .first()
     )
+    if joined is not None:
+        return joined
+    # Not on this file: what the sponsor archived since asking to transfer them, or nothing.
+    requested = (
+        person.application_items.filter(
+            application__sponsor=sponsor, from_article__isnull=False, open_person__isnull=False
+        )
+        .values_list("application__created_at", flat=True)
+        .first()
+    )
+    return requested or timezone.now()
 
 
 def _best(

@@ -60,6 +60,8 @@ class TransferTermAdmin(ProvisionAdmin):
         "to_article",
         "current_sponsor_consent",
         "new_sponsor_consent",
+        "holder_consent",
         "min_months_with_sponsor",
+        "transfer_fee",
         *PROVISION,
     ]

@@ -233,8 +233,16 @@ class TransferTerm(Provision):
     to_article = models.PositiveSmallIntegerField(choices=Article.choices)
     current_sponsor_consent = models.BooleanField(default=True)
     new_sponsor_consent = models.BooleanField(default=True)
+    holder_consent = models.BooleanField(
+        default=True, help_text="Whether the holder must consent (signed in as themself)."
+    )
     min_months_with_sponsor = models.PositiveSmallIntegerField(
         default=0, help_text="How long the holder must have been with the current sponsor."
+    )
+    transfer_fee = models.BooleanField(
+        default=False,
+        help_text="Whether a transfer fee is charged (its amount: the fee schedule's transfer "
+        "rates); the new article's residency fee is charged either way.",
     )
 
     class Meta:

@@ -1,4 +1,5 @@
-"""Issuing, renewing and cancelling residency permits, each change kept in the history."""
+"""Issuing, renewing, transferring and cancelling residency permits, each change kept in the
+history."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from core.events import PermitMessage, announce_after_commit, permit_changed
 from core.models import (
+    Dependent,
     PermitChange,
     PermitChangeKind,
     Person,
@@ -87,5 +89,47 @@ def permit_cancel(*, actor: Any, permit: ResidencyPermit, reason: str) -> Reside
         actor=actor,
         before=permit.expires_on,
         note=reason[:200],
+    )
+    return permit
+
+
+@transaction.atomic
+def permit_transfer(
+    *,
+    actor: Any,
+    permit: ResidencyPermit,
+    sponsor: Sponsor,
+    article: int,
+    relation: str,
+    expires_on: dt.date,
+) -> ResidencyPermit:
+    """Move the permit to another sponsor and article, running to ``expires_on``: the holder
+    leaves the old sponsor's file and joins the new one's, at once (what each may see follows
+    the file: ``core.access``)."""
+    permit = ResidencyPermit.objects.select_for_update().get(pk=permit.pk)
+    if permit.sponsor_id == sponsor.pk and permit.article == article:
+        return permit  # already done (issuing again after a crash)
+    before, old_sponsor, old_article = permit.expires_on, permit.sponsor_id, permit.article
+    now = timezone.now()
+    Dependent.objects.filter(
+        sponsor_id=old_sponsor, person_id=permit.holder_id, ended_on__isnull=True
+    ).update(ended_on=timezone.localdate())
+    Dependent.objects.create(
+        sponsor=sponsor,
+        person_id=permit.holder_id,
+        relation=relation,
+        since=timezone.localdate(),
+        joined_at=now,
+    )
+    permit.sponsor, permit.article, permit.expires_on = sponsor, article, expires_on
+    permit.sponsored_since = now
+    permit.full_clean()
+    permit.save(update_fields=["sponsor", "article", "expires_on", "sponsored_since", "updated_at"])
+    _record(
+        permit,
+        kind=PermitChangeKind.SPONSOR_TRANSFERRED,
+        actor=actor,
+        before=before,
+        note=f"Transferred from Art. {old_article} to Art. {article}",
     )
     return permit

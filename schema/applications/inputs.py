@@ -25,8 +25,9 @@ class VisitorInput:
 
 @strawberry.input(
     description="A person asked about. A renewal names someone on the file (personId); a visit "
-    "a visitor and their relation to the host; a transfer a resident as the new sponsor knows "
-    "them (civilId and nameEn), the article they move to and their relation to the new sponsor."
+    "a visitor and their relation to the host; a transfer a resident as the new sponsor's papers "
+    "show them (civilId, nameEn as on the civil ID, passportNumber), the article they move to "
+    "(toArticle) and, where the article allows more than one, their relation to the new sponsor."
 )
 class ApplicationPersonInput:
     person_id: relay.GlobalID | None = strawberry.field(
@@ -41,6 +42,7 @@ class ApplicationPersonInput:
     visitor: VisitorInput | None = None
     civil_id: str | None = None
     name_en: str | None = None
+    passport_number: str | None = None
     to_article: int | None = None
 
 
@@ -65,6 +67,7 @@ def choices_of(people: list[ApplicationPersonInput]) -> list[PersonChoice]:
             ),
             civil_id=p.civil_id,
             name_en=p.name_en,
+            passport_number=p.passport_number,
             to_article=p.to_article,
         )
         for p in people

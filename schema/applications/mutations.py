@@ -15,10 +15,12 @@ from strawberry.types import Info
 from core.applications import review, services
 from core.applications.kinds import PersonChoice
 from core.applications.kinds.renewal import KIND as RENEWAL
+from core.applications.kinds.transfer import KIND as TRANSFER
 from core.applications.kinds.visit import KIND as VISIT
 from schema.applications.errors import ApplicationError
 from schema.applications.inputs import ApplicationPersonInput, choices_of
 from schema.applications.kinds import APPLICATION_TYPE_NAMES
+from schema.applications.transfers import TransferApplication, TransferConsent
 from schema.applications.types import Application, RenewalApplication
 from schema.applications.visits import VisitApplication
 from schema.documents.types import DocumentKindEnum
@@ -53,6 +55,18 @@ class VisitPayload:
     errors: list[ApplicationError] = strawberry.field(default_factory=list)
 
 
+@strawberry.type
+class TransferPayload:
+    application: TransferApplication | None = None
+    errors: list[ApplicationError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class TransferConsentPayload:
+    consent: TransferConsent | None = None
+    errors: list[ApplicationError] = strawberry.field(default_factory=list)
+
+
 def application_pk(global_id: relay.GlobalID) -> int | None:
     """The primary key of an application of any kind; None for anything else."""
     if getattr(global_id, "type_name", None) not in APPLICATION_TYPE_NAMES:
@@ -66,7 +80,7 @@ def _choices(people: list[RenewalPersonInput]) -> list[PersonChoice]:
 
 def _call(
     info: Info, payload: type, service: Callable[..., Any], **arguments: Any
-) -> ApplicationPayload | RenewalPayload | VisitPayload:
+) -> ApplicationPayload | RenewalPayload | VisitPayload | TransferPayload:
     """Call a service as the signed-in user; its failures become payload errors."""
     application, errors = run_domain(
         info, ApplicationError, lambda: service(actor=info.context.user, **arguments)
@@ -133,6 +147,46 @@ class ApplicationMutation:
             sponsor_id=pk_of(sponsor_id, "Sponsor"),
             people=choices_of(visitors),
         )
+
+    # -- per kind: a transfer to another article and sponsor ----------------------------------
+
+    @strawberry_django.mutation(
+        description="Ask to take residents onto your file under another article (Art. 14 to "
+        "20, Art. 20 to 18): each named by `civilId`, `nameEn` and `passportNumber`, with "
+        "`toArticle` and `months`. Submitting asks the current sponsor and the person to "
+        "consent where the law says so; nothing is checked before they have."
+    )
+    def create_transfer_application(
+        self, info: Info, sponsor_id: relay.GlobalID, people: list[ApplicationPersonInput]
+    ) -> TransferPayload:
+        return _call(
+            info,
+            TransferPayload,
+            services.application_create,
+            kind=TRANSFER.name,
+            sponsor_id=pk_of(sponsor_id, "Sponsor"),
+            people=choices_of(people),
+        )
+
+    @strawberry_django.mutation(
+        description="Consent to a transfer asked of you (`consent: true`), or refuse it: as "
+        "the current sponsor, or as the person who would move. Deciding the same again "
+        "changes nothing."
+    )
+    def decide_transfer_consent(
+        self, info: Info, consent_id: relay.GlobalID, consent: bool, note: str = ""
+    ) -> TransferConsentPayload:
+        decided, errors = run_domain(
+            info,
+            ApplicationError,
+            lambda: services.consent_decide(
+                actor=info.context.user,
+                consent_id=pk_of(consent_id, "TransferConsent"),
+                give=consent,
+                note=note,
+            ),
+        )
+        return TransferConsentPayload(consent=decided, errors=errors)
 
     # -- any application ----------------------------------------------------------------------
 

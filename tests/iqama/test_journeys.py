@@ -160,3 +160,75 @@ def test_a_family_visit_from_the_preview_to_the_visit_permit(journey, household)
     code = VisitPermit.objects.get().verification_code
     checked = me.graphql(VERIFY, {"code": code})["verifyVisitPermit"]
     assert checked == {"number": permit["number"], "status": "VALID"}
+
+
+TRANSFER_PREVIEW = """query($sponsor: ID!, $people: [ApplicationPersonInput!]!) {
+  applicationPreview(kind: TRANSFER, sponsorId: $sponsor, people: $people) {
+    preview { total people { eligible months lines { kind amount } problems { code } } }
+    errors { code } } }"""
+ASK_TRANSFER = """mutation($sponsor: ID!, $people: [ApplicationPersonInput!]!) {
+  createTransferApplication(sponsorId: $sponsor, people: $people) {
+    application { id state } errors { code message } } }"""
+ASKED = """{ transferConsents(pendingOnly: true) { id party } }"""
+DECIDE = """mutation($id: ID!) { decideTransferConsent(consentId: $id, consent: true) {
+  consent { decision } errors { code } } }"""
+PERMIT = """query($id: ID!) { node(id: $id) { ... on ResidencyPermit { article
+  sponsor { id } history { kind note } } } }"""
+
+
+def test_a_transfer_from_the_preview_to_the_receipt(journey):
+    home = factories.domestic_worker(years=2)
+    give_profile(home["maid"], lambda p: CLEAN(p) and p.valid_work_permit)
+    company, [staff] = factories.company("Gulf Hospitality")
+    hr, household, maid = journey(staff), journey(home["user"]), journey(home["maid"].user)
+    sponsor = to_base64("Sponsor", company.pk)
+    people = [
+        {
+            "civilId": home["maid"].civil_id,
+            "nameEn": home["maid"].name_en,
+            "passportNumber": home["maid"].passport_number,
+            "toArticle": 18,
+            "months": 12,
+        }
+    ]
+
+    preview = hr.graphql(TRANSFER_PREVIEW, {"sponsor": sponsor, "people": people})
+    [person] = preview["applicationPreview"]["preview"]["people"]
+    assert person["eligible"] and person["problems"] == []
+    fees = sorted(line["amount"] for line in person["lines"] if line["kind"] == "TRANSFER_FEE")
+    assert fees == ["20.000", "50.000"]  # once, and two years with the household
+
+    created = hr.graphql(ASK_TRANSFER, {"sponsor": sponsor, "people": people})
+    assert created["createTransferApplication"]["errors"] == []
+    app_id = created["createTransferApplication"]["application"]["id"]
+    hr.subscribe("transfer", WATCH, {"id": app_id})
+    maid.subscribe("own", OWN)
+    assert hr.graphql(SUBMIT, {"id": app_id})["submitApplication"]["errors"] == []
+    hr.until("transfer", reaches("WAITING_FOR_CONSENT"))
+
+    for party in (household, maid):
+        [asked] = party.graphql(ASKED)["transferConsents"]
+        assert party.graphql(DECIDE, {"id": asked["id"]})["decideTransferConsent"]["errors"] == []
+    events = hr.until("transfer", reaches("AWAITING_PAYMENT"))
+    kinds = [e["applicationUpdated"]["event"]["kind"] for e in events]
+    assert kinds.count("CONSENT") == 2
+    checks = {e["applicationUpdated"]["event"]["agency"] for e in events} - {None}
+    assert checks == {"HEALTH", "FINES", "COURTS", "MANPOWER"}
+    assert events[-1]["applicationUpdated"]["amountDue"] == "90.000"  # 20 + 50 + 20, insured
+    # She watched her own transfer live: her checks, never the amounts.
+    seen = maid.until(
+        "own", lambda d: d["myResidencyUpdated"]["event"]["toState"] == "AWAITING_PAYMENT"
+    )
+    assert all(d["myResidencyUpdated"]["event"]["amount"] in (None, "0.000") for d in seen)
+
+    hr.pay(app_id, "transfer-journey-1")
+    hr.until("transfer", reaches("ISSUED"))
+    assert hr.receipt(app_id).startswith(b"%PDF")
+    permit_id = to_base64("ResidencyPermit", home["permit"].pk)
+    moved = hr.graphql(PERMIT, {"id": permit_id})["node"]
+    assert moved["article"] == 18 and moved["sponsor"]["id"] == sponsor
+    assert moved["history"][-1] == {
+        "kind": "SPONSOR_TRANSFERRED",
+        "note": "Transferred from Art. 20 to Art. 18",
+    }
+    assert household.graphql(PERMIT, {"id": permit_id})["node"] is None

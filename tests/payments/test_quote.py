@@ -12,11 +12,13 @@ from django.utils import timezone
 from core.agencies.simulator import profile_for
 from core.applications.kinds import ChargeKind
 from core.applications.states import State
+from core.articles import Article, Relation
+from core.law.rules import Law
 from payments.models import FeeKind, FeeRate, Quote
 from payments.pricing import price_items
 from tests import factories
 from tests.payments.conftest import QUOTE, START, app_id, awaiting_payment
-from tests.support.applications import give_profile
+from tests.support.applications import create, give_profile
 
 pytestmark = pytest.mark.django_db
 FINED_UNINSURED = lambda p: p.uninsured and p.has_fines and not p.court_records  # noqa: E731
@@ -228,3 +230,33 @@ def test_a_person_the_schedule_does_not_price_is_a_typed_error(gql, household):
     [error] = result["errors"]
     assert error["code"] == "NO_FEE_RATE" and "20" in error["messageEn"]
     assert error["messageAr"]
+
+
+def _items(app):
+    return app.items.select_related("application__sponsor__person", "person", "permit")
+
+
+def test_a_resident_parent_is_priced_as_the_regulations_say(household):
+    """The earlier schedule had no rate for dependants other than a spouse and children: a
+    parent could never pay (``missing``)."""
+    h = household
+    father = factories.dependent(h["sponsor"], Relation.PARENT, born=dt.date(1950, 3, 1))
+    factories.permit(father, h["sponsor"], Article.FAMILY_JOIN, days_left=30)
+    app = create(h, father)
+    now = price_items(_items(app))
+    assert not now.missing
+    fees = [line.amount for line in now.lines if line.kind == ChargeKind.RESIDENCY_FEE]
+    assert fees == [Decimal("300.000")]
+    before = price_items(_items(app), Law(dt.date(2025, 12, 22)))
+    assert [item.person_id for item in before.missing] == [father.pk]
+
+
+def test_temporary_residence_is_charged_by_the_month(db):
+    """The earlier schedule had no rate for Art. 14: its holders could never pay."""
+    temporary = factories.temporary_resident()
+    staff = temporary["sponsor"].staff.get().user
+    app = create({"user": staff, "sponsor": temporary["sponsor"]}, temporary["person"], months=3)
+    [fee] = [line for line in price_items(_items(app)).lines if line.kind == "residency_fee"]
+    assert (fee.amount, fee.per, fee.months) == (Decimal("30.000"), "month", 3)
+    before = price_items(_items(app), Law(dt.date(2025, 12, 22)))
+    assert [item.person_id for item in before.missing] == [temporary["person"].pk]

@@ -10,10 +10,11 @@ here and its line in ``KINDS``.
 
 from __future__ import annotations
 
-from core.applications.kinds import renewal, visit
+from core.applications.kinds import renewal, transfer, visit
 from core.applications.kinds.base import (
     Charge,
     ChargeKind,
+    ConsentAsked,
     Durations,
     Facts,
     Found,
@@ -24,7 +25,7 @@ from core.applications.kinds.base import (
 )
 from core.applications.models import Application
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (renewal.KIND, visit.KIND)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (renewal.KIND, visit.KIND, transfer.KIND)}
 
 
 def kind_of(application: Application) -> Kind:
@@ -41,6 +42,7 @@ __all__ = [
     "KINDS",
     "Charge",
     "ChargeKind",
+    "ConsentAsked",
     "Durations",
     "Facts",
     "Found",

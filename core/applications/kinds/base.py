@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from core.agencies.base import Subject
-from core.applications.models import Application, ApplicationItem
+from core.applications.models import AgencyName, Application, ApplicationItem
 from core.errors import DomainError
 from core.law.rules import Law
 from core.services.visitors import VisitorDetails
@@ -22,8 +22,8 @@ class PersonChoice:
 
     A renewal names someone on the file (``person_id``); a visit names a visitor from abroad
     (``visitor``) and their ``relation`` to the host; a transfer names a resident on someone
-    else's file as the new sponsor knows them (``civil_id``, ``name_en``), the article they
-    move to and their relation to the new sponsor.
+    else's file as the new sponsor knows them (``civil_id``, ``name_en``,
+    ``passport_number``), the article they move to and their relation to the new sponsor.
     """
 
     person_id: int | None = None
@@ -32,6 +32,7 @@ class PersonChoice:
     visitor: VisitorDetails | None = None
     civil_id: str | None = None
     name_en: str | None = None
+    passport_number: str | None = None
     to_article: int | None = None
 
 
@@ -79,6 +80,15 @@ LIMIT_WORDS: dict[Limit, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
+class ConsentAsked:
+    """A party whose consent an item needs before anyone is checked: a sponsor (``sponsor_id``)
+    or the holder (``sponsor_id`` None)."""
+
+    party: str  # ``ConsentParty``
+    sponsor_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Durations:
     """The months that may be chosen: 1 to ``max_months`` (0: none), and what bounds it."""
 
@@ -102,6 +112,30 @@ class Found:
 # What the agencies found about an item, by agency name; None before any agency was asked (a
 # preview).
 Facts = Mapping[str, Found] | None
+
+
+def health_cover(months: int, end: dt.date, facts: Facts) -> list[Charge]:
+    """Health cover for the whole period, unless the health check found the person insured to
+    its end; before any check (a preview), provisionally."""
+    if facts is None:
+        return [Charge(ChargeKind.HEALTH_INSURANCE, months=months, provisional=True)]
+    health = facts.get(AgencyName.HEALTH)
+    if not (health and health.facts):
+        return []
+    insured_until = health.facts.get("insured_until")
+    if insured_until is None or dt.date.fromisoformat(insured_until) < end:
+        return [Charge(ChargeKind.HEALTH_INSURANCE, months=months)]
+    return []
+
+
+def agency_fines(facts: Facts) -> list[Charge]:
+    """The unpaid fines the fines check found, with their references (each charged once:
+    ``payments.pricing``)."""
+    fines = (facts or {}).get(AgencyName.FINES)
+    if not (fines and fines.owed):
+        return []
+    references = tuple(f.get("reference", "") for f in fines.facts.get("fines", []))
+    return [Charge(ChargeKind.FINES, owed=fines.owed, references=references)]
 
 
 class Kind(Protocol):
@@ -134,6 +168,9 @@ class Kind(Protocol):
 
     def charges(self, item: ApplicationItem, law: Law, facts: Facts) -> list[Charge]:
         """What this item is charged for, from what the agencies found (``facts``)."""
+
+    def consents(self, item: ApplicationItem, law: Law) -> list[ConsentAsked]:
+        """The parties who must consent before the item is checked (none: checked at once)."""
 
     def issue(self, item: ApplicationItem, today: dt.date) -> None:
         """What issuing does for one paid item."""

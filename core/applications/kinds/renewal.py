@@ -24,10 +24,13 @@ from core.applications.errors import ApplicationErrorCode
 from core.applications.kinds.base import (
     Charge,
     ChargeKind,
+    ConsentAsked,
     Durations,
     Facts,
     Limit,
     PersonChoice,
+    agency_fines,
+    health_cover,
 )
 from core.applications.kinds.periods import add_months, months_within
 from core.applications.models import AgencyName, Application, ApplicationItem
@@ -291,17 +294,7 @@ class Renewal:
         permit = item.permit
         charges = [Charge(ChargeKind.RESIDENCY_FEE, months=months, article=permit.article)]
         _, end = self.period(item, law.day)
-        health = None if facts is None else facts.get(AgencyName.HEALTH)
-        if facts is None:
-            charges.append(Charge(ChargeKind.HEALTH_INSURANCE, months=months, provisional=True))
-        elif health and health.facts:
-            insured_until = health.facts.get("insured_until")
-            if insured_until is None or dt.date.fromisoformat(insured_until) < end:
-                charges.append(Charge(ChargeKind.HEALTH_INSURANCE, months=months))
-        fines = (facts or {}).get(AgencyName.FINES)
-        if fines and fines.owed:
-            references = tuple(f.get("reference", "") for f in fines.facts.get("fines", []))
-            charges.append(Charge(ChargeKind.FINES, owed=fines.owed, references=references))
+        charges += health_cover(months, end, facts) + agency_fines(facts)
         overdue = (law.day - permit.expires_on).days
         if overdue > 0:
             charges.append(
@@ -312,6 +305,9 @@ class Renewal:
                 )
             )
         return charges
+
+    def consents(self, item: ApplicationItem, law: Law) -> list[ConsentAsked]:
+        return []  # the applicant is the sponsor: nobody else's consent is asked
 
     def issue(self, item: ApplicationItem, today: dt.date) -> None:
         _, end = self.period(item, today)

@@ -16,7 +16,16 @@ from django.utils import timezone
 
 from core.agencies.base import Subject
 from core.applications.errors import ApplicationErrorCode
-from core.applications.kinds.base import Charge, ChargeKind, Durations, Facts, Limit, PersonChoice
+from core.applications.kinds.base import (
+    Charge,
+    ChargeKind,
+    ConsentAsked,
+    Durations,
+    Facts,
+    Limit,
+    PersonChoice,
+    agency_fines,
+)
 from core.applications.kinds.periods import add_months, months_within
 from core.applications.kinds.renewal import sponsor_own_permit
 from core.applications.models import AgencyName, Application, ApplicationItem
@@ -197,12 +206,10 @@ class Visit:
     def charges(self, item: ApplicationItem, law: Law, facts: Facts) -> list[Charge]:
         """The visit fee for the months; the host's unpaid fines (owed once, however many
         visitors: ``payments.pricing`` charges a fine's reference once)."""
-        charges = [Charge(ChargeKind.VISIT_FEE, months=item.months or 0)]
-        fines = (facts or {}).get(AgencyName.FINES)
-        if fines and fines.owed:
-            references = tuple(f.get("reference", "") for f in fines.facts.get("fines", []))
-            charges.append(Charge(ChargeKind.FINES, owed=fines.owed, references=references))
-        return charges
+        return [Charge(ChargeKind.VISIT_FEE, months=item.months or 0), *agency_fines(facts)]
+
+    def consents(self, item: ApplicationItem, law: Law) -> list[ConsentAsked]:
+        return []  # the applicant is the sponsor: nobody else's consent is asked
 
     def issue(self, item: ApplicationItem, today: dt.date) -> None:
         start, end = visit_period(item.months or 0, today)
