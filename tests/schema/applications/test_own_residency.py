@@ -83,3 +83,33 @@ def test_someone_else_sees_no_residency_of_theirs(gql, renewal_of_two_workers, h
 
 def test_signed_out_there_is_none(gql):
     assert gql(MINE)["data"]["myResidency"] == []
+
+
+def test_a_government_body_renews_its_art_17_staff_who_watch_it(gql):
+    """Art. 17: the ministry's staff renew; the civil servant sees his own renewal, and cannot
+    renew it himself."""
+    works = factories.employed_worker(article=Article.GOVERNMENT)
+    give_profile(works["worker"], CLEAN)
+    gql.login(works["worker"].user)
+    refused = gql(
+        """mutation($s: ID!, $p: ID!) { createRenewal(sponsorId: $s, people: [{personId: $p,
+        months: 12}]) { application { id } errors { code } } }""",
+        {
+            "s": to_base64("Sponsor", works["employer"].pk),
+            "p": to_base64("Person", works["worker"].pk),
+        },
+    )["data"]["createRenewal"]
+    assert refused == {"application": None, "errors": [{"code": "NOT_FOUND"}]}
+    app = application_create(
+        actor=works["staff"],
+        kind=RENEWAL.name,
+        sponsor_id=works["employer"].pk,
+        people=[PersonChoice(works["worker"].pk, 12)],
+    )
+    application_submit(actor=works["staff"], application_id=app.pk)
+    run_all(app)
+    [mine] = gql(MINE)["data"]["myResidency"]
+    assert mine["permit"]["article"] == 17
+    renewal = mine["renewal"]
+    assert renewal["state"] == "AWAITING_PAYMENT"
+    assert {c["agency"] for c in renewal["checks"]} == {"HEALTH", "FINES", "COURTS"}
