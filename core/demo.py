@@ -21,7 +21,7 @@ from core.articles import Article, Relation
 from core.documents.models import Document
 from core.documents.services import document_upload
 from core.households import Employment, Member, PersonSpec
-from core.models import Person, ResidencyPermit, Sponsor
+from core.models import Dependent, Person, ResidencyPermit, Sponsor
 
 DEMO_PASSWORD = "demo-pass-123"
 
@@ -113,7 +113,9 @@ def rajesh_family(*, children: int, domestic_worker: bool) -> list[Member]:
             serial=RAJESH.serial + 50,
             nationality="PHL",
             sex="F",
-            traits=CLEAN,
+            # A work permit the Manpower Authority knows: she can move to a company (Art. 18).
+            traits=lambda p: CLEAN(p) and p.valid_work_permit,
+            username="maria",
         )
         people.append((maid, Relation.DOMESTIC_WORKER, Article.DOMESTIC_WORKER))
     return [
@@ -226,6 +228,10 @@ def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
         password=DEMO_PASSWORD,
     )
     demo_documents(rajesh.user, rajesh.head, rajesh.people, today=today)
+    # Two years with the family: long enough to be transferred to a company (docs/transfers.md).
+    Dependent.objects.filter(
+        sponsor=rajesh.sponsor, relation=Relation.DOMESTIC_WORKER, ended_on__isnull=True
+    ).update(since=today - dt.timedelta(days=731))
 
     for i in range(company_workers):
         # About one worker in six has a permit expiring within 30 days.
