@@ -108,6 +108,14 @@ class TransferItem(relay.Node):
     months: int | None
     state: ApplicationStateEnum
 
+    @strawberry_django.field(
+        only=["person_id"],
+        description="The person's global ID: the owner to upload their documents for, once "
+        "submitted (their record itself is `holder`, once yours).",
+    )
+    def person_id(self, root: models.ApplicationItem) -> relay.GlobalID:
+        return relay.GlobalID("Person", str(root.person_id))
+
     @strawberry_django.field(select_related=["person"])
     def civil_id(self, root: models.ApplicationItem) -> str:
         """As the new sponsor named them."""
