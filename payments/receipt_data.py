@@ -45,6 +45,7 @@ def receipt_data(receipt: Receipt) -> ReceiptData:
         application_reference=reference(application),
         service_en=kind_of(application).title_en,
         service_ar=kind_of(application).title_ar,
+        payer_id_kind="civil_id" if payer else "commercial_registration",
     )
 
 

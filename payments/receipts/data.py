@@ -116,6 +116,8 @@ class ReceiptData:
     # What was paid for: the service's name (a renewal's, a visit permit's), in both languages.
     service_en: str = "Residency renewal"
     service_ar: str = "تجديد إقامة"
+    # What ``payer_civil_id`` holds: a person's civil ID, or a company's commercial registration.
+    payer_id_kind: str = "civil_id"
 
     def __post_init__(self) -> None:
         for name in (

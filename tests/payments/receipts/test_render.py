@@ -31,7 +31,10 @@ ARABIC_FEES = [
     "التأمين الصحي، سنة واحدة",
     "مخالفة مرورية",
 ]
-ARABIC_LABELS = [ar for _, ar in T.values()] + [ar for _, _, ar in COLUMNS if ar]
+# A person pays here: the company payer's label is the other one (its own test).
+ARABIC_LABELS = [ar for key, (_, ar) in T.items() if key != "payer_commercial_registration"] + [
+    ar for _, _, ar in COLUMNS if ar
+]
 ARABIC_AMOUNTS = ["20.000 د.ك", "100.000 د.ك", "15.500 د.ك", "155.500 د.ك"]
 ARABIC_FOOTER = "إيصال رقم R-2025-000123 · صفحة 1 من 1"
 ARABIC_SUBTITLE = "رسوم تجديد إقامة · خدمة إقامة الإلكترونية"  # the service paid for
@@ -302,3 +305,15 @@ def test_metadata():
     meta = reader(render_receipt_pdf(family_receipt())).metadata
     assert "R-2025-000123" in meta.title
     assert meta.creation_date == datetime(2025, 6, 1, 7, 15, tzinfo=UTC)
+
+
+def test_a_company_payer_shows_its_commercial_registration():
+    company = family_receipt(
+        payer_name_en="Gulf Tech Trading Co.",
+        payer_name_ar="شركة الخليج التقنية للتجارة",
+        payer_civil_id="CR-104233",
+        payer_id_kind="commercial_registration",
+    )
+    text = extracted_text(render_receipt_pdf(company))
+    assert "Commercial registration" in text and "CR-104233" in text
+    assert "Payer's civil ID" not in text
