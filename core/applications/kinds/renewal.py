@@ -94,16 +94,58 @@ def standing_of(item: ApplicationItem) -> Standing:
     return cached
 
 
-def _sponsor_bound(item: ApplicationItem) -> bool:
+def sponsor_bound(item: ApplicationItem) -> bool:
+    """Whether the sponsor's own residency bounds the item's (a family, a domestic worker of an
+    expatriate household), by the article the item is for."""
     head = item.application.sponsor.person
-    return item.permit.article in BOUND_BY_SPONSOR and head is not None and not head.is_kuwaiti
+    return item.article in BOUND_BY_SPONSOR and head is not None and not head.is_kuwaiti
 
 
-def _sponsor_expiry(item: ApplicationItem) -> dt.date | None:
+def sponsor_expiry(item: ApplicationItem) -> dt.date | None:
+    """The individual sponsor's own residency's expiry, read once per item."""
     cached = getattr(item, "_sponsor_permit", False)
     if cached is False:
         cached = item._sponsor_permit = sponsor_own_permit(item.application.sponsor)
     return cached.expires_on if cached else None
+
+
+def length_problems(item: ApplicationItem, months: int, longest: int) -> list[DomainError]:
+    """A duration of less than a month, or longer than the article allows."""
+    if months < 1:
+        return [DomainError(ApplicationErrorCode.DURATION_TOO_SHORT, "months")]
+    if months > longest:
+        limits = {"article": int(item.article), "max_months": longest}
+        return [DomainError(ApplicationErrorCode.DURATION_TOO_LONG, "months", limits)]
+    return []
+
+
+def end_problems(item: ApplicationItem, new_expiry: dt.date) -> list[DomainError]:
+    """A residency ending after the holder's passport, or after the sponsor's own residency
+    where that bounds it."""
+    problems = []
+    passport_expiry = item.person.passport_expiry
+    if passport_expiry < new_expiry:
+        problems.append(
+            DomainError(
+                ApplicationErrorCode.PASSPORT_TOO_SHORT,
+                "months",
+                {
+                    "passport_expiry": passport_expiry.isoformat(),
+                    "new_expiry": new_expiry.isoformat(),
+                },
+            )
+        )
+    if sponsor_bound(item):
+        own = sponsor_expiry(item)
+        if own is None or own < new_expiry:
+            problems.append(
+                DomainError(
+                    ApplicationErrorCode.SPONSOR_PERMIT_TOO_SHORT,
+                    "months",
+                    {"sponsor_expiry": own.isoformat() if own else "—"},
+                )
+            )
+    return problems
 
 
 class Renewal:
@@ -171,8 +213,8 @@ class Renewal:
             (law.max_months(permit.article, standing_of(item).grounds), Limit.ARTICLE),
             (months_within(start, permit.holder.passport_expiry), Limit.PASSPORT),
         ]
-        if _sponsor_bound(item):
-            bounds.append((months_within(start, _sponsor_expiry(item)), Limit.SPONSOR_PERMIT))
+        if sponsor_bound(item):
+            bounds.append((months_within(start, sponsor_expiry(item)), Limit.SPONSOR_PERMIT))
         most, limit = min(bounds, key=lambda bound: bound[0])
         return Durations(max_months=most, limited_by=limit)
 
@@ -228,38 +270,13 @@ class Renewal:
         problems = self._window_problems(permit, law.day)
         if months is None:
             return problems
-        if months < 1:
-            return [*problems, DomainError(ApplicationErrorCode.DURATION_TOO_SHORT, "months")]
-        longest = law.max_months(permit.article, standing_of(item).grounds)
-        if months > longest:
-            limits = {"article": int(permit.article), "max_months": longest}
-            return [
-                *problems,
-                DomainError(ApplicationErrorCode.DURATION_TOO_LONG, "months", limits),
-            ]
+        length = length_problems(
+            item, months, law.max_months(permit.article, standing_of(item).grounds)
+        )
+        if length:
+            return problems + length
         _, new_expiry = renewal_period(permit, months, law.day)
-        passport_expiry = permit.holder.passport_expiry
-        if passport_expiry < new_expiry:
-            problems.append(
-                DomainError(
-                    ApplicationErrorCode.PASSPORT_TOO_SHORT,
-                    "months",
-                    {
-                        "passport_expiry": passport_expiry.isoformat(),
-                        "new_expiry": new_expiry.isoformat(),
-                    },
-                )
-            )
-        if _sponsor_bound(item):
-            own = _sponsor_expiry(item)
-            if own is None or own < new_expiry:
-                problems.append(
-                    DomainError(
-                        ApplicationErrorCode.SPONSOR_PERMIT_TOO_SHORT,
-                        "months",
-                        {"sponsor_expiry": own.isoformat() if own else "—"},
-                    )
-                )
+        problems += end_problems(item, new_expiry)
         return problems + self._salary_problems(item, law)
 
     def agencies(self, item: ApplicationItem) -> list[str]:

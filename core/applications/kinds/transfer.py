@@ -31,7 +31,12 @@ from core.applications.kinds.base import (
     health_cover,
 )
 from core.applications.kinds.periods import add_months, months_within
-from core.applications.kinds.renewal import BOUND_BY_SPONSOR, sponsor_own_permit
+from core.applications.kinds.renewal import (
+    end_problems,
+    length_problems,
+    sponsor_bound,
+    sponsor_expiry,
+)
 from core.applications.models import AgencyName, Application, ApplicationItem, ConsentParty
 from core.articles import Article
 from core.civil_id import normalize_digits
@@ -93,20 +98,6 @@ def complete_years(since: dt.date, today: dt.date) -> int:
     return years - 1 if (today.month, today.day) < (since.month, since.day) else years
 
 
-def _bound_by_new_sponsor(item: ApplicationItem) -> bool:
-    """Whether the new householder's own residency bounds the holder's (an expatriate
-    household's domestic worker)."""
-    head = item.application.sponsor.person
-    return item.article in BOUND_BY_SPONSOR and head is not None and not head.is_kuwaiti
-
-
-def _new_sponsor_expiry(item: ApplicationItem) -> dt.date | None:
-    cached = getattr(item, "_sponsor_permit", False)
-    if cached is False:
-        cached = item._sponsor_permit = sponsor_own_permit(item.application.sponsor)
-    return cached.expires_on if cached else None
-
-
 class Transfer:
     name = "transfer"
     reference_prefix = "TR"
@@ -160,8 +151,8 @@ class Transfer:
             (law.max_months(item.article), Limit.ARTICLE),
             (months_within(law.day, item.person.passport_expiry), Limit.PASSPORT),
         ]
-        if _bound_by_new_sponsor(item):
-            bounds.append((months_within(law.day, _new_sponsor_expiry(item)), Limit.SPONSOR_PERMIT))
+        if sponsor_bound(item):
+            bounds.append((months_within(law.day, sponsor_expiry(item)), Limit.SPONSOR_PERMIT))
         most, limit = min(bounds, key=lambda bound: bound[0])
         return Durations(max_months=most, limited_by=limit)
 
@@ -186,36 +177,11 @@ class Transfer:
             )
         if months is None:
             return problems
-        if months < 1:
-            return [*problems, DomainError(ApplicationErrorCode.DURATION_TOO_SHORT, "months")]
-        longest = law.max_months(item.article)
-        if months > longest:
-            limits = {"article": int(item.article), "max_months": longest}
-            return [
-                *problems,
-                DomainError(ApplicationErrorCode.DURATION_TOO_LONG, "months", limits),
-            ]
+        length = length_problems(item, months, law.max_months(item.article))
+        if length:
+            return problems + length
         _, end = transfer_period(months, law.day)
-        passport = item.person.passport_expiry
-        if passport < end:
-            problems.append(
-                DomainError(
-                    ApplicationErrorCode.PASSPORT_TOO_SHORT,
-                    "months",
-                    {"passport_expiry": passport.isoformat(), "new_expiry": end.isoformat()},
-                )
-            )
-        if _bound_by_new_sponsor(item):
-            own = _new_sponsor_expiry(item)
-            if own is None or own < end:
-                problems.append(
-                    DomainError(
-                        ApplicationErrorCode.SPONSOR_PERMIT_TOO_SHORT,
-                        "months",
-                        {"sponsor_expiry": own.isoformat() if own else "—"},
-                    )
-                )
-        return problems
+        return problems + end_problems(item, end)
 
     def consents(self, item: ApplicationItem, law: Law) -> list[ConsentAsked]:
         term = _term(item, law)
