@@ -15,18 +15,23 @@ application.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from core import access
 from core.applications.models import (
+    FINISHED_CHECKS,
     AgencyCheck,
+    AgencyName,
     Application,
     ApplicationItem,
+    CheckStatus,
     Consent,
     ConsentParty,
 )
+from core.models import PermitStatus, ResidencyPermit, permit_status_q
 
 
 @access.per_user
@@ -66,4 +71,51 @@ def consents_asked_of(user: Any) -> QuerySet[Consent]:
     return Consent.objects.filter(
         Q(sponsor__in=access.represented_sponsor_ids(user))
         | Q(party=ConsentParty.HOLDER, item__person__user_id=user.pk)
+    )
+
+
+def holder_in_review() -> Q:
+    """Permits whose holder is in an open application with a check an officer has yet to
+    decide (a filter of permits)."""
+    return Q(
+        Exists(
+            AgencyCheck.objects.filter(
+                item__open_person_id=OuterRef("holder_id"), status=CheckStatus.REVIEW
+            )
+        )
+    )
+
+
+def holder_held_up_by(agency: str) -> Q:
+    """Permits whose holder's latest check by this agency found what holds a renewal up:
+    unpaid fines (``fines``), or a court record that blocks or needs an officer (``courts``)."""
+    latest = (
+        AgencyCheck.objects.filter(
+            item__person_id=OuterRef(OuterRef("holder_id")),
+            agency=agency,
+            status__in=FINISHED_CHECKS,
+        )
+        .order_by("-updated_at", "-id")
+        .values("pk")[:1]
+    )
+    found = (
+        Q(amount__gt=0)
+        if agency == AgencyName.FINES
+        else Q(status__in=[CheckStatus.BLOCKED, CheckStatus.REVIEW])
+    )
+    return Q(Exists(AgencyCheck.objects.filter(found, pk=Subquery(latest))))
+
+
+def permit_counts(permits: QuerySet[ResidencyPermit], today: dt.date) -> dict[str, int]:
+    """How many of these permits are in each status today, in review, and held up by fines or
+    by a court record: one query."""
+    statuses = {
+        status.value: Count("pk", filter=permit_status_q(status, today)) for status in PermitStatus
+    }
+    return permits.aggregate(
+        total=Count("pk"),
+        **statuses,
+        in_review=Count("pk", filter=holder_in_review()),
+        held_up_by_fines=Count("pk", filter=holder_held_up_by(AgencyName.FINES)),
+        held_up_by_courts=Count("pk", filter=holder_held_up_by(AgencyName.COURTS)),
     )

@@ -9,9 +9,11 @@ from django.db.models import Q
 from strawberry import auto
 
 from core import models
+from core.applications.models import AgencyName
+from core.applications.selectors import holder_held_up_by, holder_in_review
 from core.clock import residency_today
 from core.models import permit_status_q
-from schema.core.enums import PermitStatusEnum
+from schema.core.enums import HoldUpEnum, PermitStatusEnum
 
 
 @strawberry_django.filter_type(models.ResidencyPermit)
@@ -32,6 +34,37 @@ class PermitFilter:
     @strawberry_django.filter_field(description="Only permits expiring on or after this date.")
     def expires_after(self, value: dt.date, prefix: str) -> Q:
         return Q(**{f"{prefix}expires_on__gte": value})
+
+    @strawberry_django.filter_field(
+        description="Only live permits expiring within this many days from today (0: today)."
+    )
+    def expires_within_days(self, value: int, prefix: str) -> Q:
+        today = residency_today()
+        return Q(
+            **{
+                f"{prefix}cancelled_at__isnull": True,
+                f"{prefix}expires_on__gte": today,
+                f"{prefix}expires_on__lte": today + dt.timedelta(days=max(0, value)),
+            }
+        )
+
+    @strawberry_django.filter_field(
+        description="Only permits whose holder's latest check by one of these agencies found "
+        "what holds a renewal up: unpaid fines (FINES), a court record that blocks or needs an "
+        "officer (COURTS)."
+    )
+    def held_up_by(self, value: list[HoldUpEnum], prefix: str) -> Q:
+        found = Q()
+        for agency in value:
+            found |= holder_held_up_by(AgencyName(agency.value))
+        return found
+
+    @strawberry_django.filter_field(
+        description="Only permits whose holder's open application has a check an officer is "
+        "reviewing (true), or none (false)."
+    )
+    def in_review(self, value: bool, prefix: str) -> Q:
+        return holder_in_review() if value else ~holder_in_review()
 
 
 @strawberry_django.order_type(models.ResidencyPermit)

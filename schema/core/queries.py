@@ -11,6 +11,7 @@ from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from core import access, models
+from core.civil_id import normalize_digits
 from schema.core.filters import PermitFilter, PermitOrder
 from schema.core.types import Person, ResidencyPermit, Sponsor
 
@@ -48,6 +49,14 @@ class ResidencyQuery:
         ordering=PermitOrder,
         description="Residency permits you may see: your own, and those of sponsors you act for.",
     )
+
+    @strawberry_django.field(
+        description="A person you may see, by civil ID (in any script's digits): HR systems "
+        "know their workers by civil ID. Null otherwise, whether or not the number exists."
+    )
+    def person_by_civil_id(self, info: Info, civil_id: str) -> Person | None:
+        number = normalize_digits(civil_id)
+        return access.visible_people(info.context.user).filter(civil_id=number).first()
 
     @strawberry.field(description="The signed-in user; null when anonymous.")
     def me(self, info: Info) -> Me | None:

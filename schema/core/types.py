@@ -12,6 +12,8 @@ from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from core import access, models
+from core.applications.selectors import permit_counts
+from core.clock import residency_today
 from schema.core.enums import (
     PermitChangeKindEnum,
     PermitStatusEnum,
@@ -63,6 +65,22 @@ class Person(relay.Node):
         return queryset.filter(pk__in=access.visible_people(viewer(info)).values("pk"))
 
 
+@strawberry.type(description="How many of a sponsor's permits you may see stand where, today.")
+class PermitCounts:
+    total: int
+    valid: int
+    expiring: int
+    expired: int
+    cancelled: int
+    in_review: int = strawberry.field(
+        description="Holder's open application has a check in review."
+    )
+    held_up_by_fines: int = strawberry.field(description="Holder's latest fines check found fines.")
+    held_up_by_courts: int = strawberry.field(
+        description="Holder's latest court check blocks or needs an officer."
+    )
+
+
 @model_type(models.Sponsor, name="Sponsor")
 class Sponsor(relay.Node):
     kind: SponsorKindEnum
@@ -77,6 +95,15 @@ class Sponsor(relay.Node):
     @strawberry_django.field(only=["name_en", "person__name_en"], select_related=["person"])
     def name_en(self, root: models.Sponsor) -> str:
         return root.display_name_en
+
+    @strawberry_django.field(
+        only=["id"],
+        description="Counts of the permits it holds that you may see, by status, in review and "
+        "held up by fines or courts: one field, one query (a workforce dashboard).",
+    )
+    def permit_counts(self, root: models.Sponsor, info: Info) -> PermitCounts:
+        permits = access.visible_permits(viewer(info)).filter(sponsor_id=root.pk)
+        return PermitCounts(**permit_counts(permits, residency_today()))
 
     @strawberry_django.field(only=["name_ar", "person__name_ar"], select_related=["person"])
     def name_ar(self, root: models.Sponsor) -> str:
