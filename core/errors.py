@@ -45,12 +45,34 @@ class ResidencyErrorCode(enum.StrEnum):
     NAME_WRONG_SCRIPT = "name_wrong_script"
 
 
+class RequestErrorCode(enum.StrEnum):
+    """About the request as a whole, not its fields: top-level GraphQL errors."""
+
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+
+
 class AccountErrorCode(enum.StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     NOT_AUTHENTICATED = "not_authenticated"
     NOT_FOUND = "not_found"
     INVALID = "invalid"
+
+
+register_messages(
+    RequestErrorCode,
+    {
+        RequestErrorCode.INVALID_IDEMPOTENCY_KEY: (
+            "An idempotency key is 8 to 64 letters, digits, '_', '-', '.' or ':'.",
+            "مفتاح منع التكرار من 8 إلى 64 حرفاً أو رقماً أو '_' أو '-' أو '.' أو ':'.",
+        ),
+        RequestErrorCode.IDEMPOTENCY_KEY_REUSED: (
+            "This idempotency key was used for another request: use a new key for a new request.",
+            "استُخدم مفتاح منع التكرار هذا لطلب آخر: استخدم مفتاحاً جديداً لكل طلب جديد.",
+        ),
+    },
+)
 
 
 register_messages(

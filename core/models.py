@@ -338,3 +338,27 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class IdempotentWrite(models.Model):
+    """The first answer to a write an integrator may send again: by user, operation (the
+    mutation's name) and the key the client chose; ``fingerprint`` is the arguments', so the
+    same key with other arguments is refused, never answered for the wrong request."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    operation = models.CharField(max_length=64)
+    key = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    answer = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "operation", "key"], name="one_answer_per_idempotency_key"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_write_created")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key} by user {self.user_id}"

@@ -201,6 +201,8 @@ CHECK_RETRY_DELAYS = [
 ]
 # Successful task rows are deleted after this many hours (a periodic job of the workers).
 TASK_RESULTS_KEEP_HOURS = float(os.environ.get("TASK_RESULTS_KEEP_HOURS", "24"))
+# How long the first answer to an idempotency key is kept (core.services.idempotency).
+IDEMPOTENCY_KEEP_HOURS = float(os.environ.get("IDEMPOTENCY_KEEP_HOURS", "24"))
 # Tasks one worker process runs at once (threads; keep it under DB_POOL_MAX_SIZE), and how many
 # calls one process may have in flight to each agency (core.agencies.registry).
 WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "16"))

@@ -33,6 +33,7 @@ from schema.core.subscriptions import PermitSubscription
 from schema.documents.mutations import DocumentMutation
 from schema.documents.queries import DocumentQuery
 from schema.error_policy import ErrorPolicy, request_id_of, unexpected
+from schema.idempotency import make_idempotent
 from schema.limits import DepthAndAliasLimits, QueryCost
 from schema.payments.mutations import PaymentMutation
 from schema.payments.preview import ApplicationPreviewQuery
@@ -60,6 +61,9 @@ class Mutation(
     ResidencyMutation, ApplicationMutation, DocumentMutation, PaymentMutation, AccountMutation
 ):
     pass
+
+
+make_idempotent(Mutation)
 
 
 @strawberry.type

@@ -10,9 +10,11 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """The workers' own periodic jobs: the check sweeper, pruning finished task rows."""
+        """The workers' own periodic jobs: the check sweeper, pruning finished task rows and
+        old answers to idempotency keys."""
         from core.applications import checks, periodic
         from core.applications.worker import sweep_interval
+        from core.services.idempotency import idempotent_writes_prune_job
 
         periodic.register(
             periodic.Job(
@@ -27,5 +29,12 @@ class ApplicationsConfig(AppConfig):
                 "tasks.prune_finished",
                 every=lambda: PRUNE_EVERY_SECONDS,
                 run=checks.tasks_prune_job,
+            )
+        )
+        periodic.register(
+            periodic.Job(
+                "idempotency.prune",
+                every=lambda: PRUNE_EVERY_SECONDS,
+                run=idempotent_writes_prune_job,
             )
         )
