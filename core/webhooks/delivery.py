@@ -177,8 +177,9 @@ def _attempt_in_thread(delivery_id: int) -> str:
         connections.close_all()  # this pool's threads end with the run: hand connections back
 
 
-def _due(failed_endpoints: set[int], now: dt.datetime) -> list[int]:
-    """Due deliveries, a few per endpoint, spread over the endpoints."""
+def _due(proven: set[int], failed: set[int], now: dt.datetime) -> list[int]:
+    """Due deliveries, spread over the endpoints: one for an endpoint not yet heard from in
+    this run (a dead one then holds one thread, not all), more for those that answered."""
     concurrency = int(settings.WEBHOOK_CONCURRENCY)
     rows = (
         WebhookDelivery.objects.filter(
@@ -187,13 +188,14 @@ def _due(failed_endpoints: set[int], now: dt.datetime) -> list[int]:
             endpoint__enabled=True,
             next_attempt_at__lte=now,
         )
-        .exclude(endpoint_id__in=failed_endpoints)
+        .exclude(endpoint_id__in=failed)
         .order_by("next_attempt_at", "id")
         .values_list("pk", "endpoint_id")[: concurrency * 8]
     )
     by_endpoint: dict[int, list[int]] = defaultdict(list)
     for pk, endpoint_id in rows:
-        by_endpoint[endpoint_id].append(pk)
+        if endpoint_id in proven or not by_endpoint[endpoint_id]:
+            by_endpoint[endpoint_id].append(pk)
     picked: list[int] = []
     while len(picked) < concurrency * 2 and any(by_endpoint.values()):
         for pks in by_endpoint.values():
@@ -203,13 +205,15 @@ def _due(failed_endpoints: set[int], now: dt.datetime) -> list[int]:
 
 
 def webhooks_deliver(*, run_seconds: float = RUN_SECONDS) -> Delivered:
-    """One run of the job: due deliveries, attempted until there are none or time is up."""
+    """One run of the job: due deliveries, attempted until there are none or time is up. An
+    endpoint that fails is not tried again in the same run."""
     done = Delivered()
     deadline = time.monotonic() + run_seconds
-    failed_endpoints: set[int] = set()
+    proven: set[int] = set()
+    failed: set[int] = set()
     with ThreadPoolExecutor(int(settings.WEBHOOK_CONCURRENCY), "webhook-delivery") as pool:
         while time.monotonic() < deadline:
-            due = _due(failed_endpoints, timezone.now())
+            due = _due(proven, failed, timezone.now())
             if not due:
                 break
             endpoint_of = dict(
@@ -217,8 +221,10 @@ def webhooks_deliver(*, run_seconds: float = RUN_SECONDS) -> Delivered:
             )
             for pk, outcome in zip(due, pool.map(_attempt_in_thread, due), strict=True):
                 done.outcomes[outcome] = done.outcomes.get(outcome, 0) + 1
-                if outcome in (DeliveryStatus.PENDING, DeliveryStatus.FAILED, "error"):
-                    failed_endpoints.add(endpoint_of.get(pk, 0))
+                if outcome == DeliveryStatus.DELIVERED:
+                    proven.add(endpoint_of.get(pk, 0))
+                elif outcome != "skipped":
+                    failed.add(endpoint_of.get(pk, 0))
     return done
 
 
