@@ -64,7 +64,7 @@ def permit_data(permit: ResidencyPermit) -> dict[str, Any]:
 def state_changed(application: Application, message: Any) -> dict[str, Any]:
     return {
         "application": application_data(application),
-        "fromState": enum_value(message.from_state),
+        "fromState": enum_value(message.from_state) or None,  # None: just created
         "toState": enum_value(message.to_state),
         "reason": message.detail.get("reason", ""),
         "at": message.at,
