@@ -32,6 +32,7 @@ WebhookEventKindEnum = strawberry.enum(
 )
 WebhookDeliveryStatusEnum = strawberry.enum(models.DeliveryStatus, name="WebhookDeliveryStatus")
 WebhookErrorCodeEnum = strawberry.enum(WebhookErrorCode, name="WebhookErrorCode")
+KNOWN_KINDS = frozenset(kind.value for kind in WebhookEventKind)
 
 
 @strawberry.type
@@ -84,7 +85,7 @@ class WebhookDelivery(relay.Node):
     @strawberry_django.field(only=["message__kind"], select_related=["message"])
     def event_kind(self, root: models.WebhookDelivery) -> WebhookEventKindEnum | None:
         kind = root.message.kind
-        return WebhookEventKind(kind) if kind in WebhookEventKind else None
+        return WebhookEventKind(kind) if kind in KNOWN_KINDS else None
 
     @strawberry_django.field(
         only=["message__message_id"],
@@ -123,7 +124,7 @@ class WebhookEndpoint(relay.Node):
 
     @strawberry_django.field(only=["event_kinds"])
     def event_kinds(self, root: models.WebhookEndpoint) -> list[WebhookEventKindEnum]:
-        return [WebhookEventKind(k) for k in root.event_kinds if k in WebhookEventKind]
+        return [WebhookEventKind(k) for k in root.event_kinds if k in KNOWN_KINDS]
 
     @strawberry_django.field(
         prefetch_related=["secrets"],
