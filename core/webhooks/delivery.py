@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Q
@@ -96,7 +97,10 @@ def _post(delivery: WebhookDelivery, now: dt.datetime) -> tuple[int | None, str]
         target = destination(delivery.endpoint.url)
     except DomainError as exc:
         return None, exc.message_en
-    secrets = signing_secrets(delivery.endpoint, now)
+    try:
+        secrets = signing_secrets(delivery.endpoint, now)
+    except InvalidToken:  # sealed under a SECRET_KEY that is neither current nor a fallback
+        return None, "The endpoint's secret cannot be opened any more: rotate its secret."
     if not secrets:
         return None, "The endpoint has no signing secret: rotate its secret."
     headers = {

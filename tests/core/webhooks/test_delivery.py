@@ -219,3 +219,13 @@ def test_the_workers_job_delivers_what_is_due_and_leaves_a_failing_endpoint_for_
         assert len(bad.received) == 1  # its other deliveries wait for its next run
         for received in good.verified():
             assert json.loads(received.body)["type"] == "application.state_changed"
+
+
+def test_a_secret_sealed_under_a_forgotten_key_is_reported_not_sent(
+    settings, household, receiver, endpoint
+):
+    delivery = publish(household)
+    settings.SECRET_KEY = "another-key-" + "k" * 50  # rotated, the old one not kept as fallback
+    assert delivery_attempt(delivery.pk) == DeliveryStatus.PENDING
+    assert "cannot be opened" in reloaded(delivery).last_error
+    assert receiver.received == []
