@@ -44,13 +44,20 @@ def application_data(application: Application) -> dict[str, Any]:
     }
 
 
-def person_data(person: Person) -> dict[str, Any]:
+def person_ref(person: Person) -> dict[str, Any]:
+    """A person on an application, as every kind's item shows them to its sponsor: a
+    transfer's new sponsor knows the civil ID and Latin name it gave, and the person's id, but
+    not yet the rest of their record (docs/transfers.md)."""
     return {
         "id": node_id("Person", person.pk),
         "civilId": person.civil_id,
         "nameEn": person.name_en,
-        "nameAr": person.name_ar,
     }
+
+
+def person_data(person: Person) -> dict[str, Any]:
+    """A person on the sponsor's file (a permit's holder): their names in both scripts."""
+    return {**person_ref(person), "nameAr": person.name_ar}
 
 
 def permit_data(permit: ResidencyPermit) -> dict[str, Any]:
@@ -78,7 +85,7 @@ def check_settled(application: Application, message: Any, person: Person) -> dic
         "check": {
             "agency": enum_value(detail["agency"]),
             "status": enum_value(detail["status"]),
-            "person": person_data(person),
+            "person": person_ref(person),
             "detailEn": detail.get("detail_en", ""),
             "detailAr": detail.get("detail_ar", ""),
             "amountOwed": detail.get("amount"),
@@ -100,7 +107,7 @@ def issued(application: Application, message: Any) -> dict[str, Any]:
         "application": application_data(application),
         "people": [
             {
-                "person": person_data(item.person),
+                "person": person_ref(item.person),
                 "permit": permit_data(item.permit) if item.permit_id else None,
             }
             for item in items

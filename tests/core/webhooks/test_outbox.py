@@ -10,11 +10,19 @@ import json
 import pytest
 from django.db import transaction
 
-from core.applications.models import ApplicationEvent
-from core.applications.services import application_cancel
+from core.applications.kinds import PersonChoice
+from core.applications.kinds.transfer import KIND as TRANSFER
+from core.applications.models import ApplicationEvent, Consent, ConsentParty
+from core.applications.services import (
+    application_cancel,
+    application_create,
+    application_submit,
+    consent_decide,
+)
 from core.events import ApplicationEventKind
 from core.webhooks.kinds import WebhookEventKind
 from core.webhooks.models import WebhookDelivery, WebhookMessage
+from tests import factories
 from tests.core.webhooks.conftest import register
 from tests.payments.conftest import CLEAN
 from tests.support.applications import create, give_profile, run_all, submit
@@ -66,6 +74,7 @@ def test_a_renewal_owes_its_sponsor_every_move_and_every_settled_check(
     check = settled[0]
     assert decoded(check["person"]["id"]) == ("Person", h["wife"].pk)
     assert check["person"]["civilId"] == h["wife"].civil_id
+    assert set(check["person"]) == {"id", "civilId", "nameEn"}  # what every kind's item shows
     assert check["decidedByOfficer"] is False
     application = changed[-1]["application"]
     assert decoded(application["id"]) == ("RenewalApplication", app.pk)
@@ -101,3 +110,31 @@ def test_what_is_owed_commits_with_the_change_or_not_at_all(household, receiver)
     application_cancel(actor=household["user"], application_id=app.pk)
     *_, cancelled = bodies(household["sponsor"])
     assert cancelled["data"]["toState"] == "CANCELLED"
+
+
+def test_a_transfer_is_told_to_the_new_sponsor_only_and_names_the_person_as_it_does(receiver):
+    home = factories.domestic_worker(years=2)
+    give_profile(home["maid"], lambda p: CLEAN(p) and p.valid_work_permit)
+    company, [hr] = factories.company("Gulf Hospitality")
+    new, _ = register({"user": hr, "sponsor": company}, receiver)
+    current, _ = register({"user": home["user"], "sponsor": home["household"]}, receiver)
+    maid = home["maid"]
+    choice = PersonChoice(
+        civil_id=maid.civil_id,
+        name_en=maid.name_en,
+        passport_number=maid.passport_number,
+        to_article=18,
+        months=12,
+    )
+    app = application_create(actor=hr, kind=TRANSFER.name, sponsor_id=company.pk, people=[choice])
+    application_submit(actor=hr, application_id=app.pk)
+    for consent in Consent.objects.filter(item__application=app, decision="pending"):
+        decider = home["user"] if consent.party == ConsentParty.CURRENT_SPONSOR else maid.user
+        consent_decide(actor=decider, consent_id=consent.pk, give=True)
+    run_all(app)
+
+    settled = [b["data"] for b in bodies(company) if b["type"] == "application.check_settled"]
+    assert len(settled) == 4
+    assert {tuple(sorted(s["check"]["person"])) for s in settled} == {("civilId", "id", "nameEn")}
+    assert not WebhookDelivery.objects.filter(endpoint=current).exists()
+    assert WebhookDelivery.objects.filter(endpoint=new).count() == len(bodies(company))
