@@ -83,6 +83,10 @@ def test_mistakes_are_typed_and_bilingual(gql, household, registered, settings):
     assert [e["code"] for e in made["errors"]] == ["EVENT_KINDS_REQUIRED"]
     made = create(gql, household)
     assert [(e["field"], e["code"]) for e in made["errors"]] == [("url", "ENDPOINT_EXISTS")]
+    settings.WEBHOOK_MAX_ENDPOINTS_PER_SPONSOR = 1
+    made = create(gql, household, url="http://127.0.0.1:9/second")
+    assert made["errors"][0]["code"] == "TOO_MANY_ENDPOINTS"
+    assert made["errors"][0]["messageEn"] == "A sponsor has at most 1 webhook endpoints."
     settings.WEBHOOK_ALLOW_HTTP = False
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     made = create(gql, household, url="http://hooks.example.com/in", kinds=[])
