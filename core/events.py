@@ -5,6 +5,11 @@ then) and :func:`announce_after_commit` sends it once the transaction commits, n
 (Zulip's ``send_event``). Listeners — ``realtime`` fans messages out to websockets, ``payments``
 refunds an application closed after payment — use the message and read nothing back. The
 domain never imports its listeners.
+
+One signal is sent *inside* the writer's transaction instead: ``application_recorded``, for a
+listener that must write durable rows in that same transaction (the webhook outbox,
+``core.webhooks``), so that the change and what is owed to others about it commit together or
+not at all.
 """
 
 from __future__ import annotations
@@ -61,10 +66,33 @@ class PermitMessage:
     expires_on: str  # ISO date
 
 
+@dataclass(frozen=True)
+class PermitReminderMessage:
+    """A permit expires soon: its sponsor is reminded once for this expiry date
+    (``core.reminders``)."""
+
+    reminder_id: int
+    permit_id: int
+    holder_id: int
+    sponsor_id: int
+    article: int
+    expires_on: str  # ISO date
+    days_left: int
+    at: str  # ISO 8601: when the reminder was sent
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 # kwargs: message (ApplicationMessage)
 application_changed = Signal()
+# kwargs: message (ApplicationMessage); sent inside the transaction that writes the event, so a
+# listener's rows commit with it (and a listener's failure undoes it).
+application_recorded = Signal()
 # kwargs: message (PermitMessage)
 permit_changed = Signal()
+# kwargs: message (PermitReminderMessage)
+permit_reminded = Signal()
 
 
 def announce_after_commit(signal: Signal, message: Any) -> None:

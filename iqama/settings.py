@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "core.applications",
     "core.documents",
     "core.visits",
+    "core.webhooks",
+    "core.reminders",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -207,6 +209,21 @@ IDEMPOTENCY_KEEP_HOURS = float(os.environ.get("IDEMPOTENCY_KEEP_HOURS", "24"))
 # calls one process may have in flight to each agency (core.agencies.registry).
 WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "16"))
 AGENCY_CONCURRENCY = int(os.environ.get("AGENCY_CONCURRENCY", "8"))
+# Webhooks (docs/webhooks.md): http and private addresses only where asked (the demo, the
+# tests); each attempt's timeout; the backoff by attempt (then failed); the workers' job.
+WEBHOOK_ALLOW_HTTP = flag("WEBHOOK_ALLOW_HTTP", DEBUG)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = flag("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+_webhook_delays = os.environ.get("WEBHOOK_RETRY_DELAYS", "5,300,1800,7200,18000,36000,36000")
+WEBHOOK_RETRY_DELAYS = [float(s) for s in _webhook_delays.split(",")]
+WEBHOOK_DELIVERY_SECONDS = float(os.environ.get("WEBHOOK_DELIVERY_SECONDS", "1"))
+WEBHOOK_CONCURRENCY = int(os.environ.get("WEBHOOK_CONCURRENCY", "4"))
+WEBHOOK_SECRET_GRACE_HOURS = int(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "24"))
+WEBHOOK_MAX_ENDPOINTS_PER_SPONSOR = int(os.environ.get("WEBHOOK_MAX_ENDPOINTS_PER_SPONSOR", "10"))
+WEBHOOK_KEEP_DAYS = float(os.environ.get("WEBHOOK_KEEP_DAYS", "30"))
+# Permit reminders (core/reminders): how many days ahead, and how often the workers sweep.
+PERMIT_REMINDER_DAYS = int(os.environ.get("PERMIT_REMINDER_DAYS", "30"))
+PERMIT_REMINDER_SWEEP_SECONDS = float(os.environ.get("PERMIT_REMINDER_SWEEP_SECONDS", "600"))
 # `make run` sets IQAMA_INPROCESS_WORKER=1: a worker thread inside daphne (iqama/asgi.py), for
 # the in-memory channel layer, which cannot carry a separate worker's events to subscribers.
 INPROCESS_WORKER = os.environ.get("IQAMA_INPROCESS_WORKER", "0") == "1"

@@ -40,6 +40,7 @@ from payments.models import Payment, PaymentStatus, Receipt
 from payments.refunds import MONEY_TAKEN, payment_refund, refund_due
 from payments.selectors import visible_payments
 from payments.start import result_url, session_length
+from payments.webhooks import publish_captured
 
 logger = logging.getLogger(__name__)
 
@@ -275,10 +276,13 @@ def _capture(
     now = timezone.now()
     payment.result = payment.result or answer.result
     ledger.set_status(payment, PaymentStatus.CAPTURED, "captured", source, captured_at=now)
-    Receipt.objects.create(payment=payment, number=receipt_number(payment, now), issued_at=now)
+    receipt = Receipt.objects.create(
+        payment=payment, number=receipt_number(payment, now), issued_at=now
+    )
     application_transition(
         application, State.PAID, actor=None, reason=f"payment {payment.track_id} captured"
     )
+    publish_captured(application, payment, receipt)
     issue_after_commit(application.pk)
 
 

@@ -24,14 +24,23 @@ from typing import Any
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
-from core.events import ApplicationMessage, PermitMessage, application_changed, permit_changed
+from core.events import (
+    ApplicationMessage,
+    PermitMessage,
+    PermitReminderMessage,
+    application_changed,
+    permit_changed,
+    permit_reminded,
+)
 from realtime.groups import (
     APPLICATION_CHANGED,
     PERMIT_CHANGED,
+    PERMIT_REMINDER,
     application_group,
     holder_group,
     permit_group,
     sponsor_applications_group,
+    sponsor_reminders_group,
 )
 
 logger = logging.getLogger(__name__)
@@ -94,6 +103,13 @@ def _on_permit_changed(sender: Any, *, message: PermitMessage, **_: Any) -> None
     )
 
 
+def _on_permit_reminded(sender: Any, *, message: PermitReminderMessage, **_: Any) -> None:
+    send_to_groups(
+        [sponsor_reminders_group(message.sponsor_id)],
+        {"type": PERMIT_REMINDER, "reminder": message.as_dict()},
+    )
+
+
 def _on_application_changed(sender: Any, *, message: ApplicationMessage, **_: Any) -> None:
     send_to_groups(
         [
@@ -107,6 +123,7 @@ def _on_application_changed(sender: Any, *, message: ApplicationMessage, **_: An
 
 def connect() -> None:
     permit_changed.connect(_on_permit_changed, dispatch_uid="realtime.permit_changed")
+    permit_reminded.connect(_on_permit_reminded, dispatch_uid="realtime.permit_reminded")
     application_changed.connect(
         _on_application_changed, dispatch_uid="realtime.application_changed"
     )

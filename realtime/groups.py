@@ -2,6 +2,7 @@
 
 PERMIT_CHANGED = "permit.changed"
 APPLICATION_CHANGED = "application.changed"
+PERMIT_REMINDER = "permit.reminder"
 
 
 def permit_group(permit_id: int) -> str:
@@ -14,6 +15,11 @@ def application_group(application_id: int) -> str:
 
 def sponsor_applications_group(sponsor_id: int) -> str:
     return f"sponsor.{sponsor_id}.applications"
+
+
+def sponsor_reminders_group(sponsor_id: int) -> str:
+    """The reminders of a sponsor's permits expiring soon (``core.reminders``)."""
+    return f"sponsor.{sponsor_id}.reminders"
 
 
 def holder_group(person_id: int) -> str:

@@ -38,7 +38,10 @@ from schema.limits import DepthAndAliasLimits, QueryCost
 from schema.payments.mutations import PaymentMutation
 from schema.payments.preview import ApplicationPreviewQuery
 from schema.payments.queries import PaymentQuery
+from schema.reminders.subscriptions import ReminderSubscription
 from schema.scalars import DECIMAL
+from schema.webhooks.mutations import WebhookMutation
+from schema.webhooks.queries import WebhookQuery
 
 
 @strawberry.type
@@ -51,6 +54,7 @@ class Query(
     TransferConsentQuery,
     DocumentQuery,
     PaymentQuery,
+    WebhookQuery,
     AccountQuery,
 ):
     pass
@@ -58,7 +62,12 @@ class Query(
 
 @strawberry.type
 class Mutation(
-    ResidencyMutation, ApplicationMutation, DocumentMutation, PaymentMutation, AccountMutation
+    ResidencyMutation,
+    ApplicationMutation,
+    DocumentMutation,
+    PaymentMutation,
+    WebhookMutation,
+    AccountMutation,
 ):
     pass
 
@@ -67,7 +76,9 @@ make_idempotent(Mutation)
 
 
 @strawberry.type
-class Subscription(PermitSubscription, ApplicationSubscription, OwnResidencySubscription):
+class Subscription(
+    PermitSubscription, ApplicationSubscription, OwnResidencySubscription, ReminderSubscription
+):
     pass
 
 

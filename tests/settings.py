@@ -19,6 +19,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Most tests are about other rules than documents (tests/conftest.py: documents_optional).
 os.environ.setdefault("RENEWAL_REQUIRE_DOCUMENTS", "0")
+# The suite's webhook receivers listen on loopback over plain http (tests/support/webhooks.py);
+# tests of the refusals turn these off.
+os.environ.setdefault("WEBHOOK_ALLOW_HTTP", "1")
+os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "1")
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 
 from iqama.settings import *  # noqa: F403

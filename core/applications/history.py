@@ -9,7 +9,12 @@ from django.db import transaction
 
 from core.applications.models import AgencyCheck, Application, ApplicationEvent
 from core.applications.streams import message_of, next_positions
-from core.events import ApplicationEventKind, announce_after_commit, application_changed
+from core.events import (
+    ApplicationEventKind,
+    announce_after_commit,
+    application_changed,
+    application_recorded,
+)
 from core.request_id import current_request_id
 
 
@@ -31,7 +36,8 @@ def record_event(
     application's and the sponsor's streams (``streams``), and announce it after commit
     (``core.events.ApplicationMessage``)."""
     # The caller's transaction (no savepoint), or one of its own when called outside any: the
-    # stream numbers must be taken and the event written before the same commit.
+    # stream numbers must be taken and the event written before the same commit, and what the
+    # listeners of ``application_recorded`` owe others about it (the webhook outbox) with them.
     with transaction.atomic(savepoint=False):
         sequence, sponsor_sequence = next_positions(application.pk, application.sponsor_id)
         event = ApplicationEvent.objects.create(
@@ -48,9 +54,9 @@ def record_event(
             to_state=to_state,
             request_id=current_request_id(),
         )
-    announce_after_commit(
-        application_changed, message_of(event, application, _holders(application, detail))
-    )
+        message = message_of(event, application, _holders(application, detail))
+        application_recorded.send(sender=None, message=message)
+    announce_after_commit(application_changed, message)
     return event
 
 

@@ -23,6 +23,9 @@ from strawberry.relay import to_base64
 
 from core.applications.models import DocumentRequest
 from core.documents.services import document_upload
+from core.webhooks.kinds import WebhookEventKind
+from core.webhooks.outbox import webhook_publish
+from core.webhooks.services import endpoint_register, secret_rotate
 from payments.models import Payment
 from schema.schema import schema
 from tests.payments.conftest import START, app_id
@@ -95,6 +98,18 @@ def filled(sandbox, gql, household, application, payer):
     started = gql(START, {"id": app_id(application), "key": "every-field-1"})["data"]
     payer.press(started["startPayment"]["redirectUrl"], "approve")
     gql('mutation { createApiToken(name: "every field") { token } }')
+    endpoint, _ = endpoint_register(
+        actor=user,
+        sponsor_id=application.sponsor_id,
+        url="http://127.0.0.1:9/hooks",
+        event_kinds=list(WebhookEventKind),
+    )
+    secret_rotate(actor=user, endpoint_id=endpoint.pk, grace_hours=1)
+    webhook_publish(
+        sponsor_id=application.sponsor_id,
+        kind=WebhookEventKind.APPLICATION_STATE_CHANGED,
+        data=lambda: {"toState": "ISSUED"},
+    )
     return {"application": application, "payment": Payment.objects.get(), "wife": wife}
 
 
@@ -113,11 +128,21 @@ def _assert_clean(gql, query: str) -> dict:
 
 @pytest.mark.parametrize(
     "field_name",
-    ["me", "myApplications", "permits", "documents", "myDocuments", "myApiTokens"],
+    [
+        "me",
+        "myApplications",
+        "permits",
+        "documents",
+        "myDocuments",
+        "myApiTokens",
+        "webhookEndpoints",
+    ],
 )
 def test_every_field_of_a_root_list_at_once(filled, gql, limits, field_name):
     data = _assert_clean(gql, everything("Query", field_name))
     assert data[field_name]
+    if field_name == "webhookEndpoints":
+        assert data[field_name][0]["deliveries"]["edges"][0]["node"]["payload"]
 
 
 def test_every_field_of_payments_and_quote_at_once(filled, gql, limits):
