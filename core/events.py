@@ -2,9 +2,9 @@
 
 Services build the message inside their transaction (the state it describes, the amount due
 then) and :func:`announce_after_commit` sends it once the transaction commits, never before
-(Zulip's ``send_event``). Listeners — ``realtime`` fans messages out to websockets, ``payments``
-refunds an application closed after payment — use the message and read nothing back. The
-domain never imports its listeners.
+(Zulip's ``send_event``). Listeners — ``realtime`` fans messages out to websockets (and closes
+those of revoked staff and tokens), ``payments`` refunds an application closed after payment —
+use the message and read nothing back. The domain never imports its listeners.
 """
 
 from __future__ import annotations
@@ -61,10 +61,21 @@ class PermitMessage:
     expires_on: str  # ISO date
 
 
+@dataclass(frozen=True)
+class AccessRevokedMessage:
+    """Some users lost (some of) what they could do for a sponsor, or some tokens were revoked:
+    their open websockets are closed, and they reconnect with what they hold now."""
+
+    user_ids: tuple[int, ...] = ()
+    token_ids: tuple[int, ...] = ()
+
+
 # kwargs: message (ApplicationMessage)
 application_changed = Signal()
 # kwargs: message (PermitMessage)
 permit_changed = Signal()
+# kwargs: message (AccessRevokedMessage)
+access_revoked = Signal()
 
 
 def announce_after_commit(signal: Signal, message: Any) -> None:

@@ -38,6 +38,7 @@ from schema.payments.mutations import PaymentMutation
 from schema.payments.preview import ApplicationPreviewQuery
 from schema.payments.queries import PaymentQuery
 from schema.scalars import DECIMAL
+from schema.sponsors.mutations import SponsorMutation
 
 
 @strawberry.type
@@ -57,7 +58,12 @@ class Query(
 
 @strawberry.type
 class Mutation(
-    ResidencyMutation, ApplicationMutation, DocumentMutation, PaymentMutation, AccountMutation
+    ResidencyMutation,
+    ApplicationMutation,
+    DocumentMutation,
+    PaymentMutation,
+    AccountMutation,
+    SponsorMutation,
 ):
     pass
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.services.accounts import api_token_create
+from core import households
 from tests.support.daphne import DaphneServer, start_daphne
 from tests.support.journey import Journey
 from tests.support.processes import daphne_environment
@@ -42,7 +42,7 @@ def journey(service: DaphneServer) -> Iterator[Callable[..., Journey]]:
     with websocket_clients() as open_ws:
 
         def start(user) -> Journey:
-            _, token = api_token_create(user=user, name="journey")
+            token = households.token(user, name="journey")
             journeys.append(Journey(service, token, open_ws))
             return journeys[-1]
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from core.services.accounts import api_token_create
+from core import households
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def client(request, settings):
 
 @pytest.fixture
 def bearer(db) -> dict:
-    _, raw = api_token_create(user=factories.user(), name="careless client")
+    raw = households.token(factories.family()["user"], name="careless client")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

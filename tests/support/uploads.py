@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from strawberry import relay
 
-from core.services.accounts import api_token_create
+from core import households
 
 UPLOAD = """
 mutation($ownerId: ID!, $kind: DocumentKind!, $file: Upload!, $issuedOn: Date, $expiresOn: Date) {
@@ -33,8 +33,7 @@ def gid(type_name: str, pk: int) -> str:
 
 
 def bearer(user) -> str:
-    _, raw = api_token_create(user=user, name="tests")
-    return raw
+    return households.token(user, name="tests")
 
 
 def multipart_upload(
