@@ -18,11 +18,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 
+from core import access
 from core.agencies.profiles import SimulatedProfile, find_civil_id
 from core.articles import Article, Relation, SponsorKind
 from core.civil_id import make_civil_id
 from core.models import Dependent, Person, ResidencyPermit, Sponsor, SponsorStaff
-from core import access
 from core.scopes import StaffRole
 from core.services.accounts import api_token_create
 from core.services.permits import permit_issue

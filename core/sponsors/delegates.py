@@ -133,3 +133,34 @@ def delegate_revoke(*, actor: Any, delegate_id: int | None) -> SponsorStaff:
     tokens_revoke(tokens, actor=actor, reason="its creator was revoked")
     _closing(row.user_id)
     return row
+
+
+@transaction.atomic
+def staff_saved(
+    *, actor: Any, row: SponsorStaff, before: tuple[frozenset[str], Any] | None
+) -> SponsorStaff:
+    """A row the back office saved in the admin (an owner added, a role or scopes changed):
+    what a scope implies comes with it, the change is audited, and a user who lost anything is
+    disconnected. ``before``: the row's scopes and revocation as they were (None: new)."""
+    row.set_scopes(row.scopes)
+    held_before = before[0] if before is not None and before[1] is None else frozenset()
+    row.granted_by, row.granted_at = actor, timezone.now()
+    row.save()
+    after = row.scopes if row.revoked_at is None else frozenset()
+    if before is not None and after == held_before:
+        return row
+    audit(
+        actor=actor,
+        sponsor=row.sponsor_id,
+        action=AuditAction.DELEGATE_GRANTED,
+        target=row,
+        detail={
+            "username": row.user.get_username(),
+            "role": row.role,
+            "scopes": ordered(after),
+            "before": ordered(held_before),
+        },
+    )
+    if held_before - after:
+        _closing(row.user_id)
+    return row

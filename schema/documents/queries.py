@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
+from core import access as core_access
 from core.articles import Article
 from core.documents import access, models, requirements
 from core.models import Person as PersonModel
@@ -53,7 +54,7 @@ class DocumentQuery:
         self, info: Info, kinds: list[DocumentKindEnum] | None = None
     ) -> Iterable[models.Document]:
         user = info.context.user
-        if not access.acts_as_self(user):
+        if not core_access.acts_as_self(user):
             return models.Document.objects.none()
         return _of_kinds(models.Document.objects.filter(owner__user_id=user.pk), kinds)
 

@@ -19,9 +19,8 @@ from django.utils import timezone
 from strawberry.relay import to_base64
 from websockets.exceptions import InvalidStatus
 
-from core.models import ResidencyPermit
 from core import households
-from core.models import ApiToken
+from core.models import ApiToken, ResidencyPermit
 from core.services.accounts import api_token_revoke
 from core.services.permits import permit_renew
 from realtime.groups import permit_group

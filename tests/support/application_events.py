@@ -14,9 +14,9 @@ import pytest
 from django.db.models import Max
 from strawberry.relay import to_base64
 
+from core import households
 from core.applications.models import Application, ApplicationEvent
 from core.applications.services import PersonChoice, application_create
-from core import households
 from tests.support.websocket import WSClient
 
 UPDATE_FIELDS = "applicationId state amountDue sentAt event { kind fromState toState at }"

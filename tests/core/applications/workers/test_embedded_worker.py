@@ -11,9 +11,9 @@ import httpx
 import pytest
 from strawberry.relay import to_base64
 
+from core import households
 from core.applications.models import AgencyCheck, Application, CheckStatus
 from core.applications.states import State
-from core import households
 from tests.core.applications.workers.conftest import EMBEDDED_LATENCY_MS as LATENCY_MS
 from tests.support.applications import give_profile
 from tests.support.daphne import DaphneServer
