@@ -18,7 +18,7 @@ mutation($ownerId: ID!, $kind: DocumentKind!, $file: Upload!, $issuedOn: Date, $
   uploadDocument(ownerId: $ownerId, kind: $kind, file: $file, issuedOn: $issuedOn,
                  expiresOn: $expiresOn) {
     document { id kind contentType size sha256 width height pages expiresOn validUntil
-               downloadUrl owner { nameEn } }
+               downloadUrl owner { nameEn } sponsor { nameEn } }
     errors { field code message messageEn messageAr }
   }
 }"""
@@ -52,7 +52,7 @@ def multipart_upload(
     operations = {
         "query": UPLOAD,
         "variables": {
-            "ownerId": gid("Person", owner.pk),
+            "ownerId": gid(type(owner).__name__, owner.pk),  # a person, or a sponsor's papers
             "kind": kind,
             "file": None,
             "issuedOn": issued_on,
