@@ -178,11 +178,16 @@ def company(
     return sponsor
 
 
-def government(name_en: str, name_ar: str, *, staff: Iterable[AbstractBaseUser] = ()) -> Sponsor:
-    sponsor = Sponsor.objects.filter(
-        kind=SponsorKind.GOVERNMENT, name_en=name_en
-    ).first() or Sponsor.objects.create(
-        kind=SponsorKind.GOVERNMENT, name_en=name_en, name_ar=name_ar
+def government(
+    name_en: str,
+    name_ar: str,
+    *,
+    staff: Iterable[AbstractBaseUser] = (),
+    kind: str = SponsorKind.GOVERNMENT,
+) -> Sponsor:
+    """A government body, or (``kind``) an embassy, consulate or mission."""
+    sponsor = Sponsor.objects.filter(kind=kind, name_en=name_en).first() or Sponsor.objects.create(
+        kind=kind, name_en=name_en, name_ar=name_ar
     )
     _add_staff(sponsor, staff)
     return sponsor

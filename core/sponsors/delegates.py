@@ -1,11 +1,12 @@
 """Owners and their delegates: granting scopes, revoking them, at once.
 
-Who: whoever holds ``manage_delegates`` for the sponsor (its owners hold every scope), and only
-over scopes they hold themselves — they can neither give nor take away more than they have —
-and never over an owner (owners are added and removed by the back office). A grant replaces
-what the delegate held; revoking keeps the row as the record. Every change is audited; a
-delegate who loses anything has their open websockets closed, and a revoked delegate's tokens
-for the sponsor are revoked with them. A request they make afterwards sees what they hold then.
+Who: whoever holds ``manage_delegates`` for the sponsor (its owners hold every scope; the back
+office may too), and only over scopes they hold themselves — they can neither give nor take
+away more than they have — and never over an owner (owners are added and removed by the back
+office, in the admin: ``staff_saved``). A grant replaces what the delegate held; revoking keeps
+the row as the record. Every change is audited; a delegate who loses anything has their open
+websockets closed, and a revoked delegate's tokens for the sponsor are revoked with them. A
+request they make afterwards sees what they hold then.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 from core import access, events
 from core.errors import DomainError
 from core.models import ApiToken, AuditAction, Sponsor, SponsorStaff
-from core.scopes import Scope, StaffRole, UnknownScope, closed, ordered
+from core.scopes import ALL_SCOPES, Scope, StaffRole, UnknownScope, closed, ordered
 from core.services.accounts import tokens_revoke
 from core.services.audit import audit
 from core.sponsors.errors import StaffErrorCode
@@ -33,7 +34,7 @@ def _authority(actor: Any, sponsor: Sponsor | None) -> frozenset[str]:
         raise DomainError(StaffErrorCode.NOT_FOUND, "sponsorId")
     if sponsor is None or sponsor.person_id is not None:  # individuals have no staff
         raise DomainError(StaffErrorCode.NOT_FOUND, "sponsorId")
-    held = access.scopes_for(actor, sponsor)
+    held = ALL_SCOPES if access.is_back_office(actor) else access.scopes_for(actor, sponsor)
     if Scope.MANAGE_DELEGATES not in held:
         raise DomainError(StaffErrorCode.NOT_FOUND, "sponsorId")
     return held
