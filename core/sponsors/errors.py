@@ -9,7 +9,6 @@ from core.errors import register_messages
 
 class StaffErrorCode(enum.StrEnum):
     NOT_FOUND = "not_found"
-    SIGN_IN_AS_YOURSELF = "sign_in_as_yourself"
     USER_NOT_FOUND = "user_not_found"
     SCOPES_REQUIRED = "scopes_required"
     UNKNOWN_SCOPE = "unknown_scope"
@@ -39,10 +38,6 @@ register_messages(
     StaffErrorCode,
     {
         StaffErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
-        StaffErrorCode.SIGN_IN_AS_YOURSELF: (
-            "Sign in with your own account to manage delegates: an API token cannot.",
-            "يرجى تسجيل الدخول بحسابك الشخصي لإدارة المفوضين: لا يمكن ذلك برمز الربط.",
-        ),
         StaffErrorCode.USER_NOT_FOUND: (
             "No account has this user name.",
             "لا يوجد حساب بهذا الاسم.",
