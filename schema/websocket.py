@@ -52,6 +52,8 @@ class IqamaWSConsumer(GraphQLWSConsumer):
             for queues in self.listen_queues.values():
                 for queue in queues:
                     queue.put_nowait(message)
+            for group in getattr(self, "access_groups", ()):  # a restarted Redis forgot them
+                await self.channel_layer.group_add(group, self.channel_name)
             return
         if message.get("type") == ACCESS_REVOKED:
             await self.close_for_revocation()
