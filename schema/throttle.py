@@ -66,10 +66,15 @@ class Level:
 
     def status(self) -> dict[str, float]:
         return {
-            "maximumAvailable": self.capacity,
-            "currentlyAvailable": round(self.available, 1),
-            "restoreRate": self.restore_rate,
+            "maximumAvailable": _number(self.capacity),
+            "currentlyAvailable": _number(round(self.available, 1)),
+            "restoreRate": _number(self.restore_rate),
         }
+
+
+def _number(value: float) -> float:
+    """A whole number as an integer (``25000``, not ``25000.0``)."""
+    return int(value) if float(value).is_integer() else value
 
 
 class Bucket(Protocol):
