@@ -18,7 +18,6 @@ from core import households
 from core.applications.services import PersonChoice, application_create
 from core.articles import Relation
 from core.households import Employment, Member, PersonSpec
-from core.services.accounts import api_token_create
 
 NATIONALITIES = ("IND", "EGY", "PHL", "PAK")
 
@@ -85,7 +84,7 @@ def seed(apps: int) -> list[Watched]:
             sponsor_id=home.sponsor.pk,
             people=[PersonChoice(child.pk, 12)],
         )
-        _, raw = api_token_create(user=home.user, name="fanout bench")
+        raw = households.token(home.user, name="fanout bench")
         watched.append(
             Watched(
                 pk=app.pk,

@@ -20,7 +20,6 @@ from core import households
 from core.articles import Article, Relation
 from core.households import Member, Membership, PersonSpec
 from core.models import Person, ResidencyPermit, Sponsor
-from core.services.accounts import api_token_create
 from core.services.permits import permit_cancel
 
 QUERY = """
@@ -136,7 +135,7 @@ def seed(sizes: tuple[int, ...]) -> Seeded:
         individual(OTHER_FAMILY, "other")
         for n in sizes:
             built = individual(n, f"n{n}")
-            _, raw = api_token_create(user=built.user, name=f"read bench n={n}")
+            raw = households.token(built.user, name=f"read bench n={n}")
             seeded.files[n] = SponsorFile(
                 n=n,
                 pk=built.sponsor.pk,

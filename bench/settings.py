@@ -15,6 +15,10 @@ os.environ.setdefault("SERVE_AGENCY_SIMULATOR", "1")  # the agencies, simulated 
 # Django's test client (the query counts) calls itself "testserver".
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The benches' tokens draw from a bucket they never empty: its cost stays in the figures (every
+# request takes from it and gives back), its refusals do not (docs/integrators.md).
+os.environ.setdefault("API_TOKEN_BUCKET_CAPACITY", str(10**12))
+os.environ.setdefault("API_TOKEN_BUCKET_RESTORE_RATE", str(10**9))
 
 from iqama.settings import *  # noqa: F403
 

@@ -18,7 +18,6 @@ from strawberry import relay
 from core import households
 from core.articles import Relation
 from core.households import Employment, Household, Member, PersonSpec
-from core.services.accounts import api_token_create
 
 NATIONALITIES = ("IND", "EGY", "PHL", "PAK")
 
@@ -85,7 +84,7 @@ def seed(sponsors: int, children: int = 1, *, label: str = "submit") -> list[Ren
         ]
     renewing = []
     for home in homes:
-        _, raw = api_token_create(user=home.user, name=f"{label} bench")
+        raw = households.token(home.user, name=f"{label} bench")
         renewing.append(
             Renewing(
                 sponsor_gid=relay.to_base64("Sponsor", home.sponsor.pk),

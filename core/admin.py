@@ -8,7 +8,10 @@ from django.contrib import admin
 
 from core import models
 from core.civil_id import normalize_digits
+from core.scopes import Scope, StaffRole
+from core.services.accounts import api_token_revoke
 from core.services.permits import permit_cancel, permit_issue
+from core.sponsors.delegates import delegate_revoke, staff_saved
 
 
 class DigitsOfAnyScript:
@@ -26,9 +29,23 @@ class DependentInline(admin.TabularInline):
 
 
 class SponsorStaffInline(admin.TabularInline):
+    """Owners are added and removed here (the API manages delegates only); every change is
+    audited and a user who lost anything has their websockets closed (``staff_saved``)."""
+
     model = models.SponsorStaff
     extra = 0
     autocomplete_fields = ["user"]
+    fields = [
+        "user",
+        "role",
+        *Scope.values,
+        "granted_by",
+        "granted_at",
+        "revoked_by",
+        "revoked_at",
+    ]
+    readonly_fields = ["granted_by", "granted_at", "revoked_by", "revoked_at"]
+    can_delete = False  # revoke instead: the row is the record
 
 
 class PermitChangeInline(admin.TabularInline):
@@ -64,6 +81,26 @@ class SponsorAdmin(DigitsOfAnyScript, admin.ModelAdmin):
     ]
     autocomplete_fields = ["person"]
     inlines = [SponsorStaffInline, DependentInline]
+    actions = ["revoke_delegates"]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not models.SponsorStaff:
+            super().save_formset(request, form, formset, change)
+            return
+        before = {
+            row.pk: (row.scopes, row.revoked_at)
+            for row in models.SponsorStaff.objects.filter(sponsor=form.instance)
+        }
+        for row in formset.save(commit=False):
+            staff_saved(actor=request.user, row=row, before=before.get(row.pk))
+        formset.save_m2m()
+
+    @admin.action(description="Revoke every delegate of the selected sponsors")
+    def revoke_delegates(self, request, queryset) -> None:
+        for row in models.SponsorStaff.objects.filter(
+            sponsor__in=queryset, role=StaffRole.DELEGATE, revoked_at__isnull=True
+        ):
+            delegate_revoke(actor=request.user, delegate_id=row.pk)
 
 
 @admin.register(models.Dependent)
@@ -114,6 +151,56 @@ class ResidencyPermitAdmin(admin.ModelAdmin):
 
 @admin.register(models.ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
-    search_fields = ["name", "prefix", "user__username"]
+    """Tokens are created through the API by staff; the back office sees them and revokes."""
+
+    list_display = [
+        "name",
+        "user",
+        "sponsor",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    list_select_related = ["user", "sponsor", "sponsor__person"]
+    search_fields = ["name", "prefix", "user__username", "sponsor__name_en"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in models.ApiToken._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(actor=request.user, token_id=token.pk)
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """What was done for each sponsor, by whom: read-only, as the record it is."""
+
+    list_display = ["at", "sponsor", "action", "actor_name", "token_prefix", "back_office"]
+    list_filter = ["action", "back_office"]
+    list_select_related = ["sponsor", "sponsor__person"]
+    search_fields = ["actor_name", "token_prefix", "sponsor__name_en", "request_id", "target_id"]
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in models.AuditEntry._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -25,6 +25,7 @@ class SponsorKind(models.TextChoices):
     INDIVIDUAL = "individual", "Individual"
     COMPANY = "company", "Company"
     GOVERNMENT = "government", "Government body"
+    MISSION = "mission", "Embassy, consulate or diplomatic mission"
 
 
 class Relation(models.TextChoices):

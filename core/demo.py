@@ -1,6 +1,7 @@
 """The demo data set (``manage.py seed_demo``): named people with the agency records the demo
-shows, a company with its workers, a ministry with its doctors, built through
-``core.households``."""
+shows, a company with its workers, its papers and a delegate, a ministry with its doctors, an
+embassy with its staff, a resident who signs for a company not yet registered, built through
+``core.households`` and the services."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from pypdf import PdfWriter
 
 from core import households
 from core.agencies.base import CourtRecordKind
-from core.articles import Article, Relation
+from core.articles import Article, Relation, SponsorKind
 from core.documents.models import Document
 from core.documents.services import document_upload
 from core.households import Employment, Member, PersonSpec
-from core.models import Dependent, Person, ResidencyPermit, Sponsor
+from core.models import Dependent, Person, ResidencyPermit, Sponsor, SponsorStaff
+from core.scopes import Scope
+from core.sponsors.delegates import delegate_grant
 
 DEMO_PASSWORD = "demo-pass-123"
 
@@ -137,6 +140,46 @@ def company_worker(i: int) -> PersonSpec:
     )
 
 
+# A resident the simulated Manpower Authority lists as a signatory of an active establishment not
+# yet registered here: she registers it (README).
+NOURA = PersonSpec(
+    name_en="Noura Al-Mutairi",
+    name_ar="نورة المطيري",
+    born=dt.date(1982, 9, 9),
+    serial=7000,
+    nationality="KWT",
+    sex="F",
+    username="noura",
+)
+
+
+def embassy_staff(i: int) -> PersonSpec:
+    first = FIRST_NAMES[(i * 5 + 6) % len(FIRST_NAMES)]
+    last = LAST_NAMES[(i + 7) % len(LAST_NAMES)]
+    return PersonSpec(
+        name_en=f"{first[1]} {last[1]}",
+        name_ar=f"{first[0]} {last[0]}",
+        born=dt.date(1980 + i, 3, 3 + i),
+        serial=9500 + i * 20,
+        nationality="PHL",
+    )
+
+
+def company_papers(company: Sponsor, staff, *, today: dt.date) -> None:
+    """Gulf Tech's own papers, uploaded once: every Art. 18 renewal of theirs uses them."""
+    if Document.objects.filter(sponsor=company).exists():
+        return
+    for kind in ("commercial_licence", "authorised_signatory"):
+        document_upload(
+            actor=staff,
+            owner_id=None,
+            sponsor_id=company.pk,
+            kind=kind,
+            file=SimpleUploadedFile(f"{kind}.pdf", _demo_pdf(kind)),
+            expires_on=today + dt.timedelta(days=700),
+        )
+
+
 def ministry_doctor(i: int) -> PersonSpec:
     return PersonSpec(
         name_en="Dr. " + LAST_NAMES[i][1],
@@ -208,13 +251,26 @@ def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
     today = timezone.localdate()
     rng = random.Random(2025)
 
+    hr = households.login("hr.gulftech", DEMO_PASSWORD)
     company = households.company(
         "Gulf Tech Trading Co.",
         "شركة الخليج التقنية للتجارة",
         registration="CR-104233",
         manpower_file="MPA-77120",
-        staff=[households.login("hr.gulftech", DEMO_PASSWORD)],
+        staff=[hr],
     )
+    company_papers(company, hr, today=today)
+    clerk = households.login("hr.clerk", DEMO_PASSWORD)
+    if not SponsorStaff.objects.filter(sponsor=company, user=clerk).exists():
+        scopes = [Scope.VIEW_WORKERS, Scope.RENEW]  # renews; the owner pays
+        delegate_grant(actor=hr, sponsor_id=company.pk, username=clerk.username, scopes=scopes)
+    embassy = households.government(
+        "Embassy of the Philippines",
+        "سفارة الفلبين",
+        staff=[households.login("hr.embassy", DEMO_PASSWORD)],
+        kind=SponsorKind.MISSION,
+    )
+    households.person(NOURA, password=DEMO_PASSWORD)
     ministry = households.government(
         "Ministry of Health", "وزارة الصحة", staff=[households.login("hr.moh", DEMO_PASSWORD)]
     )
@@ -241,6 +297,9 @@ def seed_demo(*, company_workers: int = 200) -> dict[str, int]:
     for i in range(5):
         job = Member(ministry_doctor(i), Relation.EMPLOYEE, Article.GOVERNMENT, 200 + i * 30)
         households.join(ministry, job)
+    for i in range(2):
+        job = Member(embassy_staff(i), Relation.EMPLOYEE, Article.GOVERNMENT, 25 + i * 300)
+        households.join(embassy, job)
 
     return {
         "people": Person.objects.count(),

@@ -58,6 +58,12 @@ class AccountErrorCode(enum.StrEnum):
     NOT_AUTHENTICATED = "not_authenticated"
     NOT_FOUND = "not_found"
     INVALID = "invalid"
+    SIGN_IN_AS_YOURSELF = "sign_in_as_yourself"
+    SCOPES_REQUIRED = "scopes_required"
+    SCOPE_NOT_HELD = "scope_not_held"
+    EXPIRY_IN_PAST = "expiry_in_past"
+    EXPIRY_TOO_FAR = "expiry_too_far"
+    THROTTLED = "throttled"
 
 
 register_messages(
@@ -154,6 +160,30 @@ register_messages(
         ),
         AccountErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
         AccountErrorCode.INVALID: ("This value is not valid.", "هذه القيمة غير صحيحة."),
+        AccountErrorCode.SIGN_IN_AS_YOURSELF: (
+            "Sign in with your own account to do this: an API token cannot.",
+            "يرجى تسجيل الدخول بحسابك الشخصي لإجراء ذلك: لا يمكن إجراؤه برمز الربط.",
+        ),
+        AccountErrorCode.SCOPES_REQUIRED: (
+            "Choose at least one scope.",
+            "يرجى اختيار صلاحية واحدة على الأقل.",
+        ),
+        AccountErrorCode.SCOPE_NOT_HELD: (
+            "You cannot give a scope you do not hold yourself: {scopes}.",
+            "لا يمكنك منح صلاحية لا تملكها: {scopes}.",
+        ),
+        AccountErrorCode.EXPIRY_IN_PAST: (
+            "The expiry must be in the future.",
+            "يجب أن يكون تاريخ الانتهاء في المستقبل.",
+        ),
+        AccountErrorCode.EXPIRY_TOO_FAR: (
+            "A token lasts at most {days} days.",
+            "لا تتجاوز مدة صلاحية الرمز {days} يوماً.",
+        ),
+        AccountErrorCode.THROTTLED: (
+            "This token has used its query budget: try again in {seconds} seconds.",
+            "استنفد هذا الرمز رصيد الاستعلامات المتاح: يرجى المحاولة بعد {seconds} ثانية.",
+        ),
     },
 )
 

@@ -2,9 +2,9 @@
 
 Services build the message inside their transaction (the state it describes, the amount due
 then) and :func:`announce_after_commit` sends it once the transaction commits, never before
-(Zulip's ``send_event``). Listeners — ``realtime`` fans messages out to websockets, ``payments``
-refunds an application closed after payment — use the message and read nothing back. The
-domain never imports its listeners.
+(Zulip's ``send_event``). Listeners — ``realtime`` fans messages out to websockets (and closes
+those of revoked staff and tokens), ``payments`` refunds an application closed after payment —
+use the message and read nothing back. The domain never imports its listeners.
 
 One signal is sent *inside* the writer's transaction instead: ``application_recorded``, for a
 listener that must write durable rows in that same transaction (the webhook outbox,
@@ -84,6 +84,15 @@ class PermitReminderMessage:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class AccessRevokedMessage:
+    """Some users lost (some of) what they could do for a sponsor, or some tokens were revoked:
+    their open websockets are closed, and they reconnect with what they hold now."""
+
+    user_ids: tuple[int, ...] = ()
+    token_ids: tuple[int, ...] = ()
+
+
 # kwargs: message (ApplicationMessage)
 application_changed = Signal()
 # kwargs: message (ApplicationMessage); sent inside the transaction that writes the event, so a
@@ -93,6 +102,8 @@ application_recorded = Signal()
 permit_changed = Signal()
 # kwargs: message (PermitReminderMessage)
 permit_reminded = Signal()
+# kwargs: message (AccessRevokedMessage)
+access_revoked = Signal()
 
 
 def announce_after_commit(signal: Signal, message: Any) -> None:

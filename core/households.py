@@ -18,10 +18,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 
+from core import access
 from core.agencies.profiles import SimulatedProfile, find_civil_id
 from core.articles import Article, Relation, SponsorKind
 from core.civil_id import make_civil_id
 from core.models import Dependent, Person, ResidencyPermit, Sponsor, SponsorStaff
+from core.scopes import StaffRole
+from core.services.accounts import api_token_create
 from core.services.permits import permit_issue
 
 PASSPORT_VALID_DAYS = 1500
@@ -175,19 +178,50 @@ def company(
     return sponsor
 
 
-def government(name_en: str, name_ar: str, *, staff: Iterable[AbstractBaseUser] = ()) -> Sponsor:
-    sponsor = Sponsor.objects.filter(
-        kind=SponsorKind.GOVERNMENT, name_en=name_en
-    ).first() or Sponsor.objects.create(
-        kind=SponsorKind.GOVERNMENT, name_en=name_en, name_ar=name_ar
+def government(
+    name_en: str,
+    name_ar: str,
+    *,
+    staff: Iterable[AbstractBaseUser] = (),
+    kind: str = SponsorKind.GOVERNMENT,
+) -> Sponsor:
+    """A government body, or (``kind``) an embassy, consulate or mission."""
+    sponsor = Sponsor.objects.filter(kind=kind, name_en=name_en).first() or Sponsor.objects.create(
+        kind=kind, name_en=name_en, name_ar=name_ar
     )
     _add_staff(sponsor, staff)
     return sponsor
 
 
 def _add_staff(sponsor: Sponsor, users: Iterable[AbstractBaseUser]) -> None:
+    """Each user as an owner of the sponsor (what the ministry's first account is)."""
     for user in users:
-        SponsorStaff.objects.get_or_create(sponsor=sponsor, user=user)
+        SponsorStaff.objects.get_or_create(
+            sponsor=sponsor, user=user, defaults={"role": StaffRole.OWNER}
+        )
+
+
+def token(
+    user: AbstractBaseUser,
+    sponsor: Sponsor | None = None,
+    *,
+    scopes: Iterable[str] | None = None,
+    days: int = 30,
+    name: str = "integration",
+) -> str:
+    """A raw API token of the user for a sponsor (by default their own file, else the first
+    they act for) with the scopes given (by default all they hold there), through the service."""
+    represented = access.represented_sponsors(user)
+    sponsor = sponsor or represented.filter(person__isnull=False).first() or represented.first()
+    held = access.scopes_for(user, sponsor)
+    _, raw = api_token_create(
+        actor=user,
+        sponsor_id=sponsor.pk if sponsor else None,
+        name=name,
+        scopes=held if scopes is None else scopes,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    return raw
 
 
 def permit(holder: Person, sponsor: Sponsor, article: int, *, expires_in: int) -> ResidencyPermit:

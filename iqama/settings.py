@@ -373,6 +373,19 @@ GRAPHQL_LIMITS = {
     "MAX_VARIABLES_DEPTH": 32,
     "MAX_GET_QUERY_BYTES": int(os.environ.get("GRAPHQL_MAX_GET_QUERY_BYTES", str(16 * 1024))),
 }
+# API tokens of HR systems (docs/integrators.md): the longest life a token may be given, and
+# the leaky bucket of query cost each token draws from (Shopify's model): it holds up to
+# BUCKET_CAPACITY points, a request takes its requested cost before it runs (refused, THROTTLED,
+# when the bucket holds less) and gives back what it did not use, and the bucket fills again at
+# BUCKET_RESTORE_RATE points a second. In Redis when REDIS_URL is set (one bucket per token for
+# every process), else in the process.
+API_TOKENS = {
+    "MAX_DAYS": int(os.environ.get("API_TOKEN_MAX_DAYS", "365")),
+    "BUCKET_CAPACITY": int(os.environ.get("API_TOKEN_BUCKET_CAPACITY", "25000")),
+    "BUCKET_RESTORE_RATE": float(os.environ.get("API_TOKEN_BUCKET_RESTORE_RATE", "500")),
+}
+# Keys of this deployment's own in Redis (the channel layer's prefix too).
+REDIS_PREFIX = os.environ.get("CHANNEL_PREFIX", "iqama")
 # Introspection and the GraphiQL page: on in DEBUG, off in production unless asked for (the
 # schema is published as schema.graphql). Unexpected exceptions reach clients as "Unexpected
 # error" with the request id (logged with the traceback) unless in DEBUG.

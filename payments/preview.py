@@ -25,6 +25,7 @@ from core.documents.requirements import Missing, missing_documents
 from core.errors import DomainError, DomainErrors
 from core.law.rules import Law
 from core.models import Sponsor
+from core.scopes import Scope
 from payments.pricing import ZERO, PricedLine, price_unchecked
 
 
@@ -71,7 +72,12 @@ class Preview:
 
 
 def _sponsor(actor: Any, sponsor_id: int | None) -> Sponsor:
-    sponsor = access.actable_sponsors(actor).select_related("person").filter(pk=sponsor_id).first()
+    sponsor = (
+        access.actable_sponsors(actor, Scope.VIEW_WORKERS)
+        .select_related("person")
+        .filter(pk=sponsor_id)
+        .first()
+    )
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
     return sponsor

@@ -22,8 +22,11 @@ from django.utils import timezone
 
 from core.applications.kinds import reference
 from core.applications.models import Application
-from core.applications.selectors import visible_applications
+from core.applications.selectors import actable_applications, visible_applications
 from core.errors import DomainError, DomainErrors
+from core.models import AuditAction
+from core.scopes import Scope
+from core.services.audit import audit
 from payments import ledger
 from payments.errors import PaymentErrorCode
 from payments.gateway import PaymentData, gateway
@@ -74,9 +77,14 @@ def redirect_url(payment: Payment) -> str:
     return gateway().redirect_url(payment_data(payment))
 
 
-def locked_application(actor: Any, application_id: int | None, *, lock: bool) -> Application:
-    """The application, if the actor may act on it; NOT_FOUND as for a missing one."""
-    queryset = visible_applications(actor)
+def locked_application(
+    actor: Any, application_id: int | None, *, lock: bool, scope: str | None = None
+) -> Application:
+    """The application, if the actor may see it (and act on it with ``scope``: ``pay`` to
+    start a payment); NOT_FOUND as for a missing one."""
+    queryset = (
+        actable_applications(actor, scope) if scope is not None else visible_applications(actor)
+    )
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     application = queryset.filter(pk=application_id).first() if application_id else None
@@ -137,7 +145,7 @@ def _start(
 ) -> PaymentStart:
     now = timezone.now()
     with transaction.atomic():
-        application = locked_application(actor, application_id, lock=True)
+        application = locked_application(actor, application_id, lock=True, scope=Scope.PAY)
         existing = application.payments.filter(idempotency_key=key).first()
         if existing is not None:
             live = existing.status == PaymentStatus.INITIATED
@@ -187,5 +195,12 @@ def _start(
             amount=payment.amount,
             fields={"quote_id": quote.pk, "language": payment.language},
             actor=actor,
+        )
+        audit(
+            actor=actor,
+            sponsor=application.sponsor_id,
+            action=AuditAction.PAYMENT_STARTED,
+            target=payment,
+            detail={"application_id": application.pk, "amount": f"{payment.amount:.3f}"},
         )
         return PaymentStart(payment, redirect_url(payment), quote)

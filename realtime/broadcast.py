@@ -25,14 +25,17 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
 from core.events import (
+    AccessRevokedMessage,
     ApplicationMessage,
     PermitMessage,
     PermitReminderMessage,
+    access_revoked,
     application_changed,
     permit_changed,
     permit_reminded,
 )
 from realtime.groups import (
+    ACCESS_REVOKED,
     APPLICATION_CHANGED,
     PERMIT_CHANGED,
     PERMIT_REMINDER,
@@ -41,6 +44,8 @@ from realtime.groups import (
     permit_group,
     sponsor_applications_group,
     sponsor_reminders_group,
+    token_group,
+    user_group,
 )
 
 logger = logging.getLogger(__name__)
@@ -121,9 +126,20 @@ def _on_application_changed(sender: Any, *, message: ApplicationMessage, **_: An
     )
 
 
+def _on_access_revoked(sender: Any, *, message: AccessRevokedMessage, **_: Any) -> None:
+    send_to_groups(
+        [
+            *(user_group(user_id) for user_id in message.user_ids),
+            *(token_group(token_id) for token_id in message.token_ids),
+        ],
+        {"type": ACCESS_REVOKED},
+    )
+
+
 def connect() -> None:
     permit_changed.connect(_on_permit_changed, dispatch_uid="realtime.permit_changed")
     permit_reminded.connect(_on_permit_reminded, dispatch_uid="realtime.permit_reminded")
     application_changed.connect(
         _on_application_changed, dispatch_uid="realtime.application_changed"
     )
+    access_revoked.connect(_on_access_revoked, dispatch_uid="realtime.access_revoked")

@@ -27,6 +27,20 @@ def holder_group(person_id: int) -> str:
     return f"person.{person_id}.residency"
 
 
+def user_group(user_id: int) -> str:
+    """Every websocket of a user (their session's or their tokens'): closed when their access
+    to a sponsor is revoked or narrowed."""
+    return f"user.{user_id}"
+
+
+def token_group(token_id: int) -> str:
+    """Every websocket opened with one API token: closed when it is revoked."""
+    return f"token.{token_id}"
+
+
+# Sent to a user's or a token's group: close those websockets (graphql-transport-ws 4403).
+ACCESS_REVOKED = "access.revoked"
+
 # Sent by the channel layer to each consumer when Redis answers again after an outage
 # (realtime.layers): subscriptions join their groups again and replay what they missed.
 LAYER_RECONNECTED = "layer.reconnected"

@@ -29,6 +29,7 @@ from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
+from core import access
 from core.errors import DomainError
 from core.services.idempotency import idempotent
 
@@ -61,8 +62,10 @@ class Idempotent(FieldExtension):
         if key is None or not (user and user.is_authenticated):
             return next_(source, info, **kwargs)
         try:
+            token = access.acting_token(user)
             answer, kept = idempotent(
                 user=user,
+                token_id=token.pk if token is not None else None,
                 operation=info.field_name,
                 key=key,
                 arguments=kwargs,

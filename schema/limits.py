@@ -3,7 +3,11 @@
 Every field that returns objects costs one per object it may return; a connection multiplies
 what is below it by its ``first``/``last`` (the page size cap when absent). A query above the
 budget is refused before execution with a clear error, and every response says its cost in
-``extensions.cost`` so integrators can pace themselves (see docs/api-limits.md). The same walk
+``extensions.cost`` so integrators can pace themselves (see docs/api-limits.md). A request made
+with an API token also draws its cost from the token's leaky bucket (``schema.throttle``): over
+it, a ``THROTTLED`` error with ``retryAfter`` and nothing run; after it, what the result actually
+cost (one per object returned) is given back, and ``extensions.cost`` tells ``actual`` and the
+bucket's ``throttleStatus``. The same walk
 checks every ``first``/``last`` (0 to the page size cap) and ``after``/``before`` (a cursor this
 API gave out): a bad one is a typed error (``INVALID_PAGINATION``, ``INVALID_CURSOR``) before
 anything runs, not a decoding failure in the middle of it. One login per request, too: aliases
@@ -16,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -33,6 +38,10 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.relay.types import PREFIX as CURSOR_PREFIX
 from strawberry.relay.utils import from_base64
+
+from core import access
+from core.errors import CATALOGUE, AccountErrorCode
+from schema.throttle import Level, actual_cost, bucket
 
 # The largest offset a cursor may carry (far beyond any list here; keeps databases' integers).
 MAX_CURSOR_OFFSET = 10**9
@@ -95,13 +104,72 @@ class PaginationError(Exception):
 class QueryCost(SchemaExtension):
     def __init__(self, *, execution_context: Any = None) -> None:
         self.cost: int | None = None
+        self.actual: int | None = None
+        self.level: Level | None = None
+        self.token_id: int | None = None
+        self.subscription = False
         super().__init__(execution_context=execution_context)
 
     def on_validate(self) -> Iterator[None]:
         # Before the yield: strawberry answers with pre-execution errors inside the validation
         # step. Listed after ValidationCache, so a document that is invalid keeps its errors.
         self._measure()
+        self._throttle()
         yield
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if self.subscription or result is None or not hasattr(result, "data"):
+            return
+        self.actual = actual_cost(result.data or {})
+        if self.level is not None and self.level.allowed and self.cost is not None:
+            unused = self.cost - self.actual
+            if unused > 0:  # given back: the bucket is charged what the result cost
+                self.level = bucket().take(str(self.token_id), -unused)
+
+    def _throttle(self) -> None:
+        """Draw the requested cost from the token's bucket; refuse the request when it holds
+        less (no execution)."""
+        ctx = self.execution_context
+        if self.cost is None or ctx.pre_execution_errors:
+            return
+        context = ctx.context
+        token = access.acting_token(getattr(context, "user", None))
+        if token is None:
+            return
+        self.token_id = token.pk
+        level = bucket().take(str(token.pk), self.cost)
+        self.level = level
+        if level.allowed:
+            return
+        if self.cost > level.capacity:  # never fits: a limit, not a wait
+            message = f"Query cost {self.cost} exceeds the token's bucket of {level.capacity:g}."
+            extensions = {"code": "QUERY_TOO_COSTLY", "cost": self.cost, "limit": level.capacity}
+            ctx.pre_execution_errors = [GraphQLError(message, extensions=extensions)]
+            return
+        seconds = level.retry_after(self.cost)
+        english, arabic = (
+            text.format(seconds=seconds)
+            for text in CATALOGUE[AccountErrorCode][AccountErrorCode.THROTTLED]
+        )
+        language = getattr(context, "language", "en")
+        ctx.pre_execution_errors = [
+            GraphQLError(
+                arabic if language == "ar" else english,
+                extensions={
+                    "code": "THROTTLED",
+                    "retryAfter": seconds,
+                    "messageEn": english,
+                    "messageAr": arabic,
+                },
+            )
+        ]
+        response = getattr(context, "response", None)
+        if isinstance(response, HttpResponse):
+            response["Retry-After"] = str(seconds)
+            if getattr(response, "media_type", "") == "application/graphql-response+json":
+                response.status_code = 429
 
     def _measure(self) -> None:
         ctx = self.execution_context
@@ -121,6 +189,7 @@ class QueryCost(SchemaExtension):
             return
         walker = _CostWalker(fragments, ctx.variables or {}, _limits()["MAX_PAGE_SIZE"])
         if operations[0].operation == OperationType.SUBSCRIPTION:
+            self.subscription = True
             walker.own_cursors = list(walker._fields(operations[0].selection_set, ()))
         try:
             self.cost = walker.cost(operations[0].selection_set, 1)
@@ -142,7 +211,12 @@ class QueryCost(SchemaExtension):
     def get_results(self) -> dict[str, Any]:
         if self.cost is None:
             return {}
-        return {"cost": {"requested": self.cost, "limit": _limits()["MAX_COST"]}}
+        cost: dict[str, Any] = {"requested": self.cost, "limit": _limits()["MAX_COST"]}
+        if self.actual is not None:
+            cost["actual"] = self.actual
+        if self.level is not None:
+            cost["throttleStatus"] = self.level.status()
+        return {"cost": cost}
 
 
 class _CostWalker:

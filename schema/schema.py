@@ -40,6 +40,7 @@ from schema.payments.preview import ApplicationPreviewQuery
 from schema.payments.queries import PaymentQuery
 from schema.reminders.subscriptions import ReminderSubscription
 from schema.scalars import DECIMAL
+from schema.sponsors.mutations import SponsorMutation
 from schema.webhooks.mutations import WebhookMutation
 from schema.webhooks.queries import WebhookQuery
 
@@ -68,6 +69,7 @@ class Mutation(
     PaymentMutation,
     WebhookMutation,
     AccountMutation,
+    SponsorMutation,
 ):
     pass
 

@@ -89,6 +89,35 @@ class WorkPermitFacts:
     reference: str = ""
 
 
+class EstablishmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class EstablishmentQuery:
+    """An establishment by its Manpower Authority file number, and the person asking to act
+    for it (whether they sign for it)."""
+
+    file_number: str
+    signatory_civil_id: str
+
+
+@dataclass(frozen=True)
+class EstablishmentFacts:
+    """What the Authority holds on an establishment; ``found`` False: no such file."""
+
+    found: bool
+    file_number: str = ""
+    commercial_registration: str = ""
+    name_en: str = ""
+    name_ar: str = ""
+    status: EstablishmentStatus | None = None
+    signatory: bool = False  # the person asked about is one of its authorised signatories
+    reference: str = ""
+
+
 @dataclass(frozen=True)
 class ReportAck:
     """An agency took a report of ours (cover bought, fines paid): its own reference for it."""
@@ -126,9 +155,12 @@ class CourtsAgency(Protocol):
 
 
 class ManpowerAgency(Protocol):
-    """Public Authority for Manpower: the work permit with the employer (Art. 18)."""
+    """Public Authority for Manpower: the work permit with the employer (Art. 18), and the
+    employers' establishment files (a company registering)."""
 
     def work_permit(self, subject: Subject) -> WorkPermitFacts: ...
+
+    def establishment(self, query: EstablishmentQuery) -> EstablishmentFacts: ...
 
 
 @dataclass

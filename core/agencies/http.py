@@ -29,6 +29,8 @@ from core.agencies import wire
 from core.agencies.base import (
     AgencyUnavailable,
     CourtFacts,
+    EstablishmentFacts,
+    EstablishmentQuery,
     FinesFacts,
     InsuranceFacts,
     ReportAck,
@@ -119,6 +121,12 @@ class HttpAgencyClient:
     def ask(self, subject: Subject, decode: Callable[[Any], T]) -> T:
         return self.call(self.url, wire.subject_to_json(subject), decode)
 
+    def question(self, name: str, payload: dict[str, Any], decode: Callable[[Any], T]) -> T:
+        """POST one of the agency's other questions (``wire.QUESTIONS``)."""
+        agency, path = wire.QUESTIONS[name]
+        assert agency == self.agency, f"{name} is a question for {agency}"
+        return self.call(f"{self.config.url.rstrip('/')}/{path}", payload, decode)
+
     def report(self, payload: dict[str, Any]) -> ReportAck:
         """POST one of our reports (``wire.REPORTS``); safe to retry, it carries our reference."""
         url = f"{self.config.url.rstrip('/')}/{wire.REPORTS[self.agency]}"
@@ -198,6 +206,10 @@ class HttpManpowerAgency(HttpAgencyClient):
 
     def work_permit(self, subject: Subject) -> WorkPermitFacts:
         return self.ask(subject, wire.work_permit_from_json)
+
+    def establishment(self, query: EstablishmentQuery) -> EstablishmentFacts:
+        payload = wire.establishment_query_to_json(query)
+        return self.question("establishment", payload, wire.establishment_from_json)
 
 
 HTTP_ADAPTERS: dict[str, type[HttpAgencyClient]] = {

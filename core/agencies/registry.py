@@ -18,6 +18,8 @@ from core.agencies import simulator
 from core.agencies.base import (
     CourtFacts,
     CourtsAgency,
+    EstablishmentFacts,
+    EstablishmentQuery,
     FinesAgency,
     FinesFacts,
     HealthInsuranceAgency,
@@ -98,6 +100,13 @@ def ask(name: str, subject: Subject) -> Facts:
     (``calls_allowed``)."""
     with calls_allowed(name):
         return _ask(name, subject)
+
+
+def establishment(query: EstablishmentQuery) -> EstablishmentFacts:
+    """The Manpower Authority's file on an establishment (a company registering); raises
+    AgencyUnavailable like the adapters."""
+    with calls_allowed("manpower"):
+        return manpower_agency().establishment(query)
 
 
 def _ask(name: str, subject: Subject) -> Facts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from core.agencies import sim_views
-from core.agencies.wire import OPERATIONS, REPORTS
+from core.agencies.wire import OPERATIONS, QUESTIONS, REPORTS
 
 app_name = "agency_simulator"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path(f"manpower/{OPERATIONS['manpower']}", sim_views.work_permit, name="manpower"),
     path(f"health/{REPORTS['health']}", sim_views.cover, name="health-report"),
     path(f"fines/{REPORTS['fines']}", sim_views.paid_fines, name="fines-report"),
+    path(
+        f"manpower/{QUESTIONS['establishment'][1]}",
+        sim_views.establishment,
+        name="manpower-establishment",
+    ),
 ]

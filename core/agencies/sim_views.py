@@ -84,3 +84,20 @@ def report_view(
 
 cover = report_view("health", wire.cover_report_from_json, simulator.cover_reported)
 paid_fines = report_view("fines", wire.fines_report_from_json, simulator.fines_reported)
+
+
+@csrf_exempt
+@require_POST
+def establishment(request: HttpRequest) -> JsonResponse:
+    """The Manpower Authority's establishment file, and whether the person asked about signs
+    for it."""
+    try:
+        query = wire.establishment_query_from_json(json.loads(request.body))
+        parse_civil_id(query.signatory_civil_id)
+    except (ValueError, wire.MalformedPayload, InvalidCivilId) as exc:
+        return _error(400, "bad_request", str(exc))
+    try:
+        simulator.misbehave("manpower")
+    except AgencyUnavailable as exc:
+        return _error(503, "unavailable", str(exc))
+    return JsonResponse(wire.establishment_to_json(simulator.establishment_facts(query)))

@@ -22,6 +22,8 @@ from django.dispatch import receiver
 from core.agencies.base import (
     AgencyUnavailable,
     CourtFacts,
+    EstablishmentFacts,
+    EstablishmentQuery,
     FinesFacts,
     InsuranceFacts,
     ReportAck,
@@ -29,6 +31,7 @@ from core.agencies.base import (
     Subject,
     WorkPermitFacts,
 )
+from core.agencies.establishments import establishment_facts, find_file_number
 from core.agencies.profiles import (
     InsuranceStatus,
     SimulatedProfile,
@@ -51,7 +54,9 @@ __all__ = [
     "WorkPermitStatus",
     "court_facts",
     "cover_reported",
+    "establishment_facts",
     "find_civil_id",
+    "find_file_number",
     "fines_facts",
     "fines_reported",
     "insurance_facts",
@@ -250,3 +255,7 @@ class SimulatedManpowerAgency:
     def work_permit(self, subject: Subject) -> WorkPermitFacts:
         misbehave(self.name)
         return work_permit_facts(subject)
+
+    def establishment(self, query: EstablishmentQuery) -> EstablishmentFacts:
+        misbehave(self.name)
+        return establishment_facts(query)

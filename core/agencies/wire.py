@@ -12,6 +12,9 @@ from core.agencies.base import (
     CourtFacts,
     CourtRecord,
     CourtRecordKind,
+    EstablishmentFacts,
+    EstablishmentQuery,
+    EstablishmentStatus,
     Fine,
     FineKind,
     FinesFacts,
@@ -29,6 +32,11 @@ OPERATIONS = {
     "manpower": "work-permit",
 }
 
+
+# An agency's other questions, relative to its base URL.
+QUESTIONS = {
+    "establishment": ("manpower", "establishment"),
+}
 
 # Where an agency takes our reports (once a renewal is paid), relative to its base URL.
 REPORTS = {
@@ -241,3 +249,56 @@ def ack_from_json(data: dict[str, Any]) -> ReportAck:
     if not isinstance(reference, str) or not reference:
         raise MalformedPayload("an acknowledgement carries the agency's reference")
     return ReportAck(reference=reference)
+
+
+def establishment_query_to_json(query: EstablishmentQuery) -> dict[str, Any]:
+    return {"file_number": query.file_number, "signatory_civil_id": query.signatory_civil_id}
+
+
+@_decoding
+def establishment_query_from_json(data: dict[str, Any]) -> EstablishmentQuery:
+    file_number, civil_id = data["file_number"], data["signatory_civil_id"]
+    if not isinstance(file_number, str) or not isinstance(civil_id, str):
+        raise MalformedPayload("file_number and signatory_civil_id are strings")
+    return EstablishmentQuery(file_number=file_number, signatory_civil_id=civil_id)
+
+
+def establishment_to_json(facts: EstablishmentFacts) -> dict[str, Any]:
+    if not facts.found:
+        return {"found": False, "file_number": facts.file_number, "reference": facts.reference}
+    return {
+        "found": True,
+        "file_number": facts.file_number,
+        "commercial_registration": facts.commercial_registration,
+        "name_en": facts.name_en,
+        "name_ar": facts.name_ar,
+        "status": str(facts.status),
+        "signatory": facts.signatory,
+        "reference": facts.reference,
+    }
+
+
+@_decoding
+def establishment_from_json(data: dict[str, Any]) -> EstablishmentFacts:
+    found = data["found"]
+    if not isinstance(found, bool):
+        raise MalformedPayload("found is a boolean")
+    if not found:
+        return EstablishmentFacts(
+            found=False,
+            file_number=str(data.get("file_number", "")),
+            reference=str(data.get("reference", "")),
+        )
+    signatory = data["signatory"]
+    if not isinstance(signatory, bool):
+        raise MalformedPayload("signatory is a boolean")
+    return EstablishmentFacts(
+        found=True,
+        file_number=str(data["file_number"]),
+        commercial_registration=str(data["commercial_registration"]),
+        name_en=str(data["name_en"]),
+        name_ar=str(data["name_ar"]),
+        status=EstablishmentStatus(data["status"]),
+        signatory=signatory,
+        reference=str(data.get("reference", "")),
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.applications.history import record_event
 from core.applications.kinds import kind_of
@@ -23,6 +23,11 @@ from core.applications.states import GONE_ITEM_STATES, State
 from core.documents.models import Document, DocumentUse
 from core.documents.requirements import Missing, Resolved, resolve
 from core.events import ApplicationEventKind
+
+
+def whose_it_is(person_id: int | None, sponsor_id: int | None) -> dict[str, int]:
+    """How the history names whose a document is: a person, or a company's own papers."""
+    return {"person_id": person_id} if person_id is not None else {"sponsor_id": sponsor_id}
 
 
 def documents_required() -> bool:
@@ -76,11 +81,7 @@ def attach_documents(application: Application, on_date: dt.date | None = None) -
             if pk not in already
         )
         result.attached[item.pk] = [r.document for r in chosen.values()]
-        gaps = [
-            Missing(r.need.kind, r.need.whose, r.owner_id, r.expired_on)
-            for r in resolved
-            if r.document is None
-        ]
+        gaps = [r.missing for r in resolved if r.document is None]
         if gaps:
             result.missing[item.pk] = gaps
     return result
@@ -89,7 +90,7 @@ def attach_documents(application: Application, on_date: dt.date | None = None) -
 def open_requests(application: Application) -> QuerySet[DocumentRequest]:
     """Requests not yet met: no document of that kind uploaded for that person since."""
     uploaded_since = Document.objects.filter(
-        owner_id=OuterRef("owner_id"),
+        Q(owner_id=OuterRef("owner_id")) | Q(sponsor_id=OuterRef("sponsor_id")),
         kind=OuterRef("kind"),
         uploaded_at__gt=OuterRef("requested_at"),
     )
@@ -103,7 +104,7 @@ def attach_and_report(application: Application, *, actor: Any) -> None:
     missing — the applicant can upload it while the agencies check."""
     result = attach_documents(application)
     missing = [
-        {"person_id": gap.owner_id, "kind": gap.kind, "reason": gap.reason}
+        {**whose_it_is(gap.owner_id, gap.sponsor_id), "kind": gap.kind, "reason": gap.reason}
         for gaps in result.missing.values()
         for gap in gaps
     ]
@@ -125,6 +126,7 @@ def request_missing(application: Application) -> bool:
                 item_id=item_id,
                 kind=gap.kind,
                 owner_id=gap.owner_id,
+                sponsor_id=gap.sponsor_id,
                 fulfilled_at__isnull=True,
                 defaults={"reason": f"{gap.reason} for the application", "requested_by": None},
             )
@@ -133,7 +135,7 @@ def request_missing(application: Application) -> bool:
 
 def wait_for_documents(application: Application, *, actor: Any, reason: str) -> None:
     missing = [
-        {"person_id": r.owner_id, "kind": r.kind, "reason": r.reason}
+        {**whose_it_is(r.owner_id, r.sponsor_id), "kind": r.kind, "reason": r.reason}
         for r in open_requests(application)
     ]
     application_transition(application, State.WAITING_FOR_DOCUMENTS, actor=actor, reason=reason)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from core.applications.states import State
@@ -213,7 +214,22 @@ class DocumentRequest(models.Model):
         ApplicationItem, on_delete=models.CASCADE, related_name="document_requests"
     )
     kind = models.CharField(max_length=24)
-    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person whose document is asked for; empty for a company's own paper.",
+    )
+    sponsor = models.ForeignKey(
+        Sponsor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The sponsor whose own paper is asked for (a company's licence).",
+    )
     reason = models.CharField(max_length=300, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -223,9 +239,17 @@ class DocumentRequest(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="document_request_of_one",
+                condition=Q(owner__isnull=False, sponsor__isnull=True)
+                | Q(owner__isnull=True, sponsor__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} of person {self.owner_id} for item {self.item_id}"
+        whose = f"person {self.owner_id}" if self.owner_id else f"sponsor {self.sponsor_id}"
+        return f"{self.kind} of {whose} for item {self.item_id}"
 
 
 class ConsentParty(models.TextChoices):

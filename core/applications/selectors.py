@@ -1,8 +1,9 @@
 """Who may see which application: beside ``core.access``, on the same definitions.
 
-Those who act for its sponsor (the individual sponsor, a company's or government body's staff)
-and the back office. Who may see an application may act on it, as far as its state allows;
-anyone else finds it missing.
+Those who may view its sponsor's workers (the individual sponsor, a company's or government
+body's staff holding ``view_workers``) and the back office; acting on it takes the scope of the
+act (``actable_applications``: ``renew`` to change, submit or cancel, ``pay`` to pay), as far as
+its state allows. Anyone else finds it missing.
 
 A person also sees their own part of an application made for them by someone else (a worker,
 the renewal of his Art. 18 residency by his employer): their item and its checks, never the
@@ -32,13 +33,21 @@ from core.applications.models import (
     ConsentParty,
 )
 from core.models import PermitStatus, ResidencyPermit, permit_status_q
+from core.scopes import Scope
 
 
 @access.per_user
 def visible_applications(user: Any) -> QuerySet[Application]:
     if access.is_back_office(user):
         return Application.objects.all()
-    return Application.objects.filter(sponsor__in=access.represented_sponsor_ids(user))
+    return Application.objects.filter(sponsor__in=access.sponsor_ids_with(user, Scope.VIEW_WORKERS))
+
+
+def actable_applications(user: Any, scope: str) -> QuerySet[Application]:
+    """Applications the user may act on in this way (``renew``, ``pay``)."""
+    if access.is_back_office(user):
+        return Application.objects.all()
+    return Application.objects.filter(sponsor__in=access.sponsor_ids_with(user, scope))
 
 
 @access.per_user
@@ -49,7 +58,8 @@ def visible_items(user: Any) -> QuerySet[ApplicationItem]:
     if not (user and user.is_authenticated and user.is_active):
         return ApplicationItem.objects.none()
     return ApplicationItem.objects.filter(
-        Q(application__in=visible_applications(user).values("pk")) | Q(person__user_id=user.pk)
+        Q(application__in=visible_applications(user).values("pk"))
+        | access.own(user, "person__user_id")
     )
 
 
@@ -59,18 +69,19 @@ def visible_checks(user: Any) -> QuerySet[AgencyCheck]:
 
 def own_items(user: Any) -> QuerySet[ApplicationItem]:
     """The signed-in person's own items, whoever applied for them."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not access.acts_as_self(user):
         return ApplicationItem.objects.none()
     return ApplicationItem.objects.filter(person__user_id=user.pk)
 
 
-def consents_asked_of(user: Any) -> QuerySet[Consent]:
-    """Consents asked of the user: of a sponsor they act for, or of themself as the holder."""
-    if not (user and user.is_authenticated and user.is_active):
+def consents_asked_of(user: Any, scope: str = Scope.VIEW_WORKERS) -> QuerySet[Consent]:
+    """Consents asked of the user: of a sponsor they hold ``scope`` for (seeing them:
+    ``view_workers``; deciding: ``renew``), or of themself as the holder."""
+    if not access.signed_in(user):
         return Consent.objects.none()
     return Consent.objects.filter(
-        Q(sponsor__in=access.represented_sponsor_ids(user))
-        | Q(party=ConsentParty.HOLDER, item__person__user_id=user.pk)
+        Q(sponsor__in=access.sponsor_ids_with(user, scope))
+        | (Q(party=ConsentParty.HOLDER) & access.own(user, "item__person__user_id"))
     )
 
 

@@ -3,6 +3,8 @@ cancel, the parties' consents, and the applicant's and officers' document steps.
 
 Each is one transaction on the application's locked row; every state change goes through
 ``machine.application_transition``, is recorded in the history and announced after commit.
+Acting takes the sponsor's ``renew`` scope (``selectors.actable_applications``); creating,
+submitting, cancelling and the parties' consents are written in the sponsor's audit log.
 What people a kind accepts, and what stops them, is the kind's (``kinds``).
 """
 
@@ -37,19 +39,23 @@ from core.applications.models import (
     DocumentRequest,
 )
 from core.applications.progress import application_progress
-from core.applications.selectors import consents_asked_of, visible_applications
+from core.applications.selectors import actable_applications, consents_asked_of
 from core.applications.states import EDITABLE_STATES, GONE_ITEM_STATES, State
 from core.documents.kinds import DocumentKind
 from core.errors import DomainError, DomainErrors
 from core.events import ApplicationEventKind
 from core.law.rules import Law
+from core.models import AuditAction
 from core.names import free_text
+from core.scopes import Scope
+from core.services.audit import audit
 
 
 def locked_application(actor: Any, application_id: int | None) -> Application:
-    """The application, locked, if the actor may act on it; NOT_FOUND as for a missing one."""
+    """The application, locked, if the actor may act on it (``renew``); NOT_FOUND as for a
+    missing one."""
     application = (
-        visible_applications(actor)
+        actable_applications(actor, Scope.RENEW)
         .select_for_update(of=("self",))
         .filter(pk=application_id)
         .first()
@@ -104,7 +110,7 @@ def _add_items(application: Application, people: Iterable[PersonChoice]) -> None
 def application_create(
     *, actor: Any, kind: str, sponsor_id: int | None, people: list[PersonChoice]
 ) -> Application:
-    sponsor = access.actable_sponsors(actor).filter(pk=sponsor_id).first()
+    sponsor = access.actable_sponsors(actor, Scope.RENEW).filter(pk=sponsor_id).first()
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
     if not people:
@@ -120,7 +126,18 @@ def application_create(
         to_state=State.DRAFT,
         detail={},
     )
+    _audit(actor, application, AuditAction.APPLICATION_CREATED)
     return application
+
+
+def _audit(actor: Any, application: Application, action: AuditAction, **detail: Any) -> None:
+    audit(
+        actor=actor,
+        sponsor=application.sponsor_id,
+        action=action,
+        target=application,
+        detail={"kind": application.kind, "state": application.state, **detail},
+    )
 
 
 @transaction.atomic
@@ -173,6 +190,7 @@ def application_submit(*, actor: Any, application_id: int | None) -> Application
     if errors:
         raise DomainErrors(errors)
     application_transition(application, State.SUBMITTED, actor=actor)
+    _audit(actor, application, AuditAction.APPLICATION_SUBMITTED, people=len(items))
     _take_people(application)
     attach_and_report(application, actor=actor)
     if consents_request(application, items, actor=actor, law=law):
@@ -210,7 +228,8 @@ def consent_decide(*, actor: Any, consent_id: int | None, give: bool, note: str 
     """A party asked to consent decides. Deciding the same again changes nothing; once every
     party of every person left has consented the checks start; a refusal takes the person off
     the application (rejected when nobody is left)."""
-    found = consents_asked_of(actor).filter(pk=consent_id).values_list("item__application_id")
+    asked = consents_asked_of(actor, Scope.RENEW)
+    found = asked.filter(pk=consent_id).values_list("item__application_id")
     application_id = found.first()
     if application_id is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "consentId")
@@ -231,6 +250,13 @@ def consent_decide(*, actor: Any, consent_id: int | None, give: bool, note: str 
     consent.decided_by, consent.note = actor_or_none(actor), note_text
     consent.save(update_fields=["decision", "decided_at", "decided_by", "note"])
     item = consent.item
+    audit(
+        actor=actor,
+        sponsor=consent.sponsor_id or application.sponsor_id,
+        action=AuditAction.CONSENT_DECIDED,
+        target=consent,
+        detail={"party": consent.party, "decision": decision, "application_id": application.pk},
+    )
     record_event(
         application,
         actor=actor,
@@ -255,7 +281,9 @@ def consent_decide(*, actor: Any, consent_id: int | None, give: bool, note: str 
 @transaction.atomic
 def application_cancel(*, actor: Any, application_id: int | None) -> Application:
     application = locked_application(actor, application_id)
-    return application_transition(application, State.CANCELLED, actor=actor)
+    application_transition(application, State.CANCELLED, actor=actor)
+    _audit(actor, application, AuditAction.APPLICATION_CANCELLED)
+    return application
 
 
 @transaction.atomic
@@ -305,7 +333,9 @@ def application_documents_provided(*, actor: Any, application_id: int | None) ->
         raise DomainErrors(
             DomainError(
                 ApplicationErrorCode.DOCUMENT_MISSING,
-                f"people.{r.owner_id}.{r.kind}",
+                f"people.{r.owner_id}.{r.kind}"
+                if r.owner_id
+                else f"sponsor.{r.sponsor_id}.{r.kind}",
                 {"kind": r.kind},
             )
             for r in still_open

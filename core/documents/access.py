@@ -4,10 +4,10 @@ Narrower than seeing a person: a wife may see her husband's name (he is her spon
 his passport. Documents of a person are for:
 
 - the person themself;
-- users who act for a sponsor the person currently depends on (an active ``Dependent``) — the
-  documents archived since the person joined that file, never what an earlier sponsor or the
-  person archived before (a civil ID and a name are no secret: putting somebody on one's file
-  must not open their archive);
+- users who may view the workers of a sponsor the person currently depends on (an active
+  ``Dependent``) — the documents archived since the person joined that file, never what an
+  earlier sponsor or the person archived before (a civil ID and a name are no secret: putting
+  somebody on one's file must not open their archive);
 - users who act for a sponsor that holds a live permit of the person — the documents archived
   since the permit came to that sponsor (``ResidencyPermit.sponsored_since``: by a transfer);
 - users who act for a sponsor asking to transfer a resident (an open transfer item) — the
@@ -16,8 +16,11 @@ his passport. Documents of a person are for:
   documents archived since the host's first application for them;
 - back-office staff.
 
-The same people may add documents for that person. An ex-sponsor loses access once the
-dependency has ended and the permit is cancelled. Anything else answers as if it did not exist.
+A sponsor's own papers (a company's licence, its authorised signatory) are for those who may
+view its workers, and the back office. Adding documents takes ``renew`` where seeing them takes
+``view_workers`` (a person's own and the back office: always). An ex-sponsor loses access once
+the dependency has ended and the permit is cancelled. Anything else answers as if it did not
+exist.
 """
 
 from __future__ import annotations
@@ -29,21 +32,19 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from core import access
 from core.documents.models import Document
 from core.models import Dependent, Person
+from core.scopes import Scope
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def document_people(user: Any) -> QuerySet[Person]:
-    """People whose documents the user may see, download and add."""
+def document_people(user: Any, scope: str = Scope.VIEW_WORKERS) -> QuerySet[Person]:
+    """People whose documents the user may see and download (``view_workers``), or add
+    (``renew``)."""
     if access.is_back_office(user):
         return Person.objects.all()
-    if not _signed_in(user):
+    if not access.signed_in(user):
         return Person.objects.none()
-    represented = access.represented_sponsors(user).values("pk")
+    represented = access.sponsor_ids_with(user, scope)
     ids = Person.objects.filter(
-        Q(user_id=user.pk)
+        access.own(user, "user_id")
         | Q(sponsorships__sponsor__in=represented, sponsorships__ended_on__isnull=True)
         | Q(permits__sponsor__in=represented, permits__cancelled_at__isnull=True)
         | Q(civil_id__isnull=True, application_items__application__sponsor__in=represented)
@@ -59,9 +60,9 @@ def document_people(user: Any) -> QuerySet[Person]:
 def visible_documents(user: Any) -> QuerySet[Document]:
     if access.is_back_office(user):
         return Document.objects.all()
-    if not _signed_in(user):
+    if not access.signed_in(user):
         return Document.objects.none()
-    represented = access.represented_sponsors(user).values("pk")
+    represented = access.sponsor_ids_with(user, Scope.VIEW_WORKERS)
     since_joining = Dependent.objects.filter(
         person_id=OuterRef("owner_id"),
         sponsor__in=represented,
@@ -86,7 +87,8 @@ def visible_documents(user: Any) -> QuerySet[Document]:
         owner__application_items__application__created_at__lte=F("uploaded_at"),
     )
     ids = Document.objects.filter(
-        Q(owner__user_id=user.pk)
+        access.own(user, "owner__user_id")
+        | Q(sponsor__in=represented)
         | Exists(since_joining)
         | permit_holder
         | transfer_asked
@@ -95,5 +97,16 @@ def visible_documents(user: Any) -> QuerySet[Document]:
     return Document.objects.filter(pk__in=ids)
 
 
-def may_manage_documents_of(user: Any, person_id: int | None) -> bool:
-    return person_id is not None and document_people(user).filter(pk=person_id).exists()
+def may_manage_documents_of(
+    user: Any, person_id: int | None, scope: str = Scope.VIEW_WORKERS
+) -> bool:
+    return person_id is not None and document_people(user, scope).filter(pk=person_id).exists()
+
+
+def may_manage_sponsor_documents(user: Any, sponsor_id: int | None, scope: str) -> bool:
+    """Whether the user may see (``view_workers``) or add (``renew``) a sponsor's own papers: a
+    company, government body or mission (an individual's papers are their person's)."""
+    return (
+        sponsor_id is not None
+        and access.actable_sponsors(user, scope).filter(pk=sponsor_id, person__isnull=True).exists()
+    )

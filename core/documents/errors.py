@@ -26,12 +26,22 @@ class DocumentErrorCode(enum.StrEnum):
     ISSUED_IN_FUTURE = "issued_in_future"
     EXPIRES_BEFORE_ISSUE = "expires_before_issue"
     ALREADY_EXPIRED = "already_expired"
+    PERSON_DOCUMENT_KIND = "person_document_kind"
+    SPONSOR_DOCUMENT_KIND = "sponsor_document_kind"
 
 
 register_messages(
     DocumentErrorCode,
     {
         DocumentErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
+        DocumentErrorCode.PERSON_DOCUMENT_KIND: (
+            "This kind of document is a person's: upload it for the person, not the company.",
+            "هذا النوع من المستندات خاص بالأشخاص: يرجى رفعه للشخص وليس للجهة.",
+        ),
+        DocumentErrorCode.SPONSOR_DOCUMENT_KIND: (
+            "This kind of document is a company's own paper: upload it for the company.",
+            "هذا النوع من المستندات خاص بالجهة: يرجى رفعه لها.",
+        ),
         DocumentErrorCode.FILE_REQUIRED: (
             "Attach the file as a multipart upload.",
             "يرجى إرفاق الملف.",

@@ -21,6 +21,8 @@ class DocumentKind(models.TextChoices):
     WORK_PERMIT = "work_permit", "Work permit"
     RETURN_TICKET = "return_ticket", "Return ticket"
     TRAVEL_INSURANCE = "travel_insurance", "Health insurance for the visit"
+    COMMERCIAL_LICENCE = "commercial_licence", "Commercial licence"
+    AUTHORISED_SIGNATORY = "authorised_signatory", "Authorised signatory certificate"
     OTHER = "other", "Other"
 
 
@@ -29,6 +31,10 @@ PNG = "image/png"
 PDF = "application/pdf"
 ACCEPTED_TYPES = frozenset({JPEG, PNG, PDF})
 IMAGE_TYPES = frozenset({JPEG, PNG})
+
+# Whose a kind is: a person's, or a sponsor's own (a company's licence and its signatory).
+PERSON = "person"
+SPONSOR = "sponsor"
 
 # How a date applies to a kind.
 REQUIRED = "required"
@@ -47,6 +53,7 @@ class KindRule:
     # Valid this many days from the issue date (the upload date when there is none): a salary
     # certificate must be recent, a photo must look like the person today.
     fresh_days: int | None = None
+    held_by: str = PERSON
 
 
 KIND_RULES: dict[str, KindRule] = {
@@ -81,6 +88,20 @@ KIND_RULES: dict[str, KindRule] = {
             "Health insurance for the visit",
             "تأمين صحي للزيارة",
             expires_on=REQUIRED,
+        ),
+        KindRule(
+            DocumentKind.COMMERCIAL_LICENCE,
+            "Commercial licence",
+            "الرخصة التجارية",
+            expires_on=REQUIRED,
+            held_by=SPONSOR,
+        ),
+        KindRule(
+            DocumentKind.AUTHORISED_SIGNATORY,
+            "Authorised signatory certificate",
+            "شهادة اعتماد التوقيع",
+            expires_on=REQUIRED,
+            held_by=SPONSOR,
         ),
         KindRule(DocumentKind.OTHER, "Other document", "مستند آخر", expires_on=OPTIONAL),
     )

@@ -1,8 +1,9 @@
-"""The document archive: content-addressed blobs, and the documents people hold.
+"""The document archive: content-addressed blobs, and the documents people and sponsors hold.
 
 A :class:`Blob` is stored content, keyed by its SHA-256: the same bytes uploaded twice (a
 marriage certificate for both spouses, a passport copy sent again) are stored once. A
-:class:`Document` is a person's document of a kind, with its dates, pointing at a blob. A
+:class:`Document` is a person's document of a kind — or a sponsor's own paper (a company's
+commercial licence, its authorised signatory) — with its dates, pointing at a blob. A
 :class:`DocumentUse` records which documents a renewal item relies on.
 """
 
@@ -16,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.documents.kinds import DocumentKind, valid_until
-from core.models import Person
+from core.models import Person, Sponsor
 
 
 class Blob(models.Model):
@@ -41,7 +42,22 @@ class Blob(models.Model):
 
 
 class Document(models.Model):
-    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="documents")
+    owner = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="The person whose document it is; empty for a sponsor's own paper.",
+    )
+    sponsor = models.ForeignKey(
+        Sponsor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="The sponsor whose own paper it is (a company's licence); empty for a person's.",
+    )
     kind = models.CharField(max_length=24, choices=DocumentKind.choices)
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="documents")
     issued_on = models.DateField(null=True, blank=True)
@@ -53,11 +69,21 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
-        indexes = [models.Index(fields=["owner", "kind"])]
+        indexes = [models.Index(fields=["owner", "kind"]), models.Index(fields=["sponsor", "kind"])]
         constraints = [
-            # The same content for the same person and kind is one document: uploading it
-            # again answers the existing one.
+            # The same content for the same person (or sponsor) and kind is one document:
+            # uploading it again answers the existing one.
             models.UniqueConstraint(fields=["owner", "kind", "blob"], name="one_document_per_blob"),
+            models.UniqueConstraint(
+                fields=["sponsor", "kind", "blob"],
+                condition=Q(sponsor__isnull=False),
+                name="one_sponsor_document_per_blob",
+            ),
+            models.CheckConstraint(
+                name="document_held_by_one",
+                condition=Q(owner__isnull=False, sponsor__isnull=True)
+                | Q(owner__isnull=True, sponsor__isnull=False),
+            ),
             models.CheckConstraint(
                 name="document_expires_after_issue",
                 condition=Q(issued_on__isnull=True)
@@ -67,7 +93,8 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} of person {self.owner_id} ({self.blob_id})"
+        whose = f"person {self.owner_id}" if self.owner_id else f"sponsor {self.sponsor_id}"
+        return f"{self.kind} of {whose} ({self.blob_id})"
 
     @property
     def valid_until(self) -> dt.date | None:
@@ -93,7 +120,7 @@ class DocumentUse(models.Model):
         "applications.ApplicationItem", on_delete=models.CASCADE, related_name="document_uses"
     )
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="uses")
-    whose = models.CharField(max_length=10, help_text="holder or sponsor")
+    whose = models.CharField(max_length=10, help_text="holder, sponsor or company")
     attached_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,10 +2,11 @@
 against it.
 
 A rule says: for this purpose (a renewal, a visit permit), under these articles, for a person in
-these relations to their sponsor, these kinds are needed — the applicant's own ("holder") or the
-individual sponsor's ("sponsor": his civil ID, his salary certificate). Rules add up: every rule
-that matches contributes its needs. Company and government sponsors' own papers are not
-people's documents and are not asked for here.
+these relations to their sponsor, these kinds are needed — the applicant's own ("holder"), the
+individual sponsor's ("sponsor": his civil ID, his salary certificate), or a company sponsor's
+own papers ("company": its commercial licence and its authorised signatory, uploaded once for
+the company and used by every application it makes). Rules add up: every rule that matches
+contributes its needs.
 
 A document counts when it is valid on the day asked about (``Document.is_valid_on``: not
 expired, and recent enough for kinds that must be, see ``kinds.py``).
@@ -18,9 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from core.articles import Article, Relation
+from core.articles import Article, Relation, SponsorKind
 from core.documents.kinds import DocumentKind
 from core.documents.models import Document
 from core.law.rules import Law
@@ -36,6 +38,7 @@ class Purpose(models.TextChoices):
 class Whose(models.TextChoices):
     HOLDER = "holder", "The applicant's"
     SPONSOR = "sponsor", "The individual sponsor's"
+    COMPANY = "company", "The company's own"
 
 
 @dataclass(frozen=True)
@@ -61,13 +64,20 @@ class Rule:
 
 K = DocumentKind
 FAMILY = frozenset({Relation.SPOUSE, Relation.CHILD, Relation.PARENT})
+COMPANY_PAPERS = (
+    Need(K.COMMERCIAL_LICENCE, Whose.COMPANY),
+    Need(K.AUTHORISED_SIGNATORY, Whose.COMPANY),
+)
+PRIVATE_SECTOR = frozenset({Article.PRIVATE_SECTOR})
 
 RULES: tuple[Rule, ...] = (
     # Renewals: everyone shows who they are; family join proves the family tie and that the
     # sponsor still supports it; a private-sector worker's residency follows the work permit;
     # a domestic worker's follows the householder's own residency.
     Rule(Purpose.RENEWAL, (Need(K.PERSONAL_PHOTO), Need(K.PASSPORT_COPY))),
-    Rule(Purpose.RENEWAL, (Need(K.WORK_PERMIT),), articles=frozenset({Article.PRIVATE_SECTOR})),
+    Rule(Purpose.RENEWAL, (Need(K.WORK_PERMIT),), articles=PRIVATE_SECTOR),
+    # An employer shows it is licensed and who signs for it: once, for all its workers.
+    Rule(Purpose.RENEWAL, COMPANY_PAPERS, articles=PRIVATE_SECTOR),
     Rule(
         Purpose.RENEWAL,
         (Need(K.MARRIAGE_CERTIFICATE),),
@@ -115,7 +125,8 @@ RULES: tuple[Rule, ...] = (
     # Transfers (by the article moved to): who the person is; a private-sector job's work
     # permit with the new employer; a household's own civil ID for its domestic worker.
     Rule(Purpose.TRANSFER, (Need(K.PERSONAL_PHOTO), Need(K.PASSPORT_COPY))),
-    Rule(Purpose.TRANSFER, (Need(K.WORK_PERMIT),), articles=frozenset({Article.PRIVATE_SECTOR})),
+    Rule(Purpose.TRANSFER, (Need(K.WORK_PERMIT),), articles=PRIVATE_SECTOR),
+    Rule(Purpose.TRANSFER, COMPANY_PAPERS, articles=PRIVATE_SECTOR),
     Rule(
         Purpose.TRANSFER,
         (Need(K.CIVIL_ID, Whose.SPONSOR),),
@@ -155,8 +166,9 @@ class Missing:
 
     kind: DocumentKind
     whose: Whose
-    owner_id: int  # who should hold it: the applicant, or the individual sponsor
+    owner_id: int | None  # who should hold it: the applicant, or the individual sponsor
     expired_on: dt.date | None = None  # None: never uploaded; else the last one lapsed then
+    sponsor_id: int | None = None  # a company's own paper: the company (owner_id is None)
 
     @property
     def reason(self) -> str:
@@ -166,9 +178,16 @@ class Missing:
 @dataclass(frozen=True)
 class Resolved:
     need: Need
-    owner_id: int
+    owner_id: int | None
     document: Document | None
     expired_on: dt.date | None = None
+    sponsor_id: int | None = None
+
+    @property
+    def missing(self) -> Missing:
+        return Missing(
+            self.need.kind, self.need.whose, self.owner_id, self.expired_on, self.sponsor_id
+        )
 
 
 def _sponsor_person_id(person: Person, relation: str | None, sponsor: Sponsor | None) -> int | None:
@@ -247,19 +266,33 @@ def resolve(
         sponsor_person = _sponsor_person_id(person, relation, sponsor)
         if sponsor_person is not None:
             owners[Whose.SPONSOR] = sponsor_person
-    needs = [n for n in needs if n.whose in owners]  # companies' papers are not asked here
-    archive: dict[tuple[int, str], list[Document]] = {}
+    company = sponsor.pk if sponsor is not None and sponsor.kind == SponsorKind.COMPANY else None
+    # A need nobody could meet (an individual's papers of a company, a company's of a household)
+    # is not asked.
+    needs = [n for n in needs if n.whose in owners or (n.whose == Whose.COMPANY and company)]
+    archive: dict[tuple[str, int, str], list[Document]] = {}
     joined = _joined_at(person, sponsor)
-    for document in Document.objects.filter(
-        owner_id__in=set(owners.values()), kind__in={n.kind for n in needs}
-    ):
+    kinds = {n.kind for n in needs}
+    held = Q(owner_id__in=set(owners.values()))
+    if company is not None:
+        held |= Q(sponsor_id=company)
+    for document in Document.objects.filter(held, kind__in=kinds):
         if document.owner_id == person.pk and joined and document.uploaded_at < joined:
             continue  # archived before the person came onto this sponsor's file: not theirs
-        archive.setdefault((document.owner_id, document.kind), []).append(document)
+        key = (
+            ("sponsor", document.sponsor_id, document.kind)
+            if document.sponsor_id
+            else ("person", document.owner_id, document.kind)
+        )
+        archive.setdefault(key, []).append(document)
     resolved = []
     for need in needs:
+        if need.whose == Whose.COMPANY:
+            document, expired_on = _best(archive.get(("sponsor", company, need.kind), []), on_date)
+            resolved.append(Resolved(need, None, document, expired_on, sponsor_id=company))
+            continue
         owner_id = owners[need.whose]
-        document, expired_on = _best(archive.get((owner_id, need.kind), []), on_date)
+        document, expired_on = _best(archive.get(("person", owner_id, need.kind), []), on_date)
         resolved.append(Resolved(need, owner_id, document, expired_on))
     return resolved
 
@@ -277,7 +310,7 @@ def missing_documents(
     The sponsor, for the sponsor's documents, is ``sponsor`` or else the one the person depends
     on in ``relation``."""
     return [
-        Missing(r.need.kind, r.need.whose, r.owner_id, r.expired_on)
+        r.missing
         for r in resolve(person, article, relation, on_date, purpose=purpose, sponsor=sponsor)
         if r.document is None
     ]

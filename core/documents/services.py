@@ -27,6 +27,9 @@ from core.documents.kinds import DocumentKind, KindRule, rule_for_kind
 from core.documents.models import Blob, Document
 from core.documents.storage import blob_name, documents_storage, write_blob
 from core.errors import DomainError, DomainErrors
+from core.models import AuditAction
+from core.scopes import Scope
+from core.services.audit import audit
 
 
 def _actor(actor: Any) -> Any:
@@ -79,12 +82,26 @@ def document_upload(
     file: Any,
     issued_on: dt.date | None = None,
     expires_on: dt.date | None = None,
+    sponsor_id: int | None = None,
 ) -> Document:
-    """Validate and archive a person's document. The same content for the same person and kind
-    answers the existing document, with the dates of this upload (the latest upload's win)."""
-    if not access.may_manage_documents_of(actor, owner_id):
+    """Validate and archive a person's document (``owner_id``), or a company's, government
+    body's or mission's own paper (``sponsor_id``: its licence, its authorised signatory). The
+    same content for the same holder and kind answers the existing document, with the dates of
+    this upload (the latest upload's win)."""
+    for_sponsor = sponsor_id is not None
+    if for_sponsor:
+        if not access.may_manage_sponsor_documents(actor, sponsor_id, Scope.RENEW):
+            raise DomainError(DocumentErrorCode.NOT_FOUND, "ownerId")
+    elif not access.may_manage_documents_of(actor, owner_id, Scope.RENEW):
         raise DomainError(DocumentErrorCode.NOT_FOUND, "ownerId")
     rule = rule_for_kind(kind)
+    if (rule.held_by == kinds.SPONSOR) != for_sponsor:
+        code = (
+            DocumentErrorCode.PERSON_DOCUMENT_KIND
+            if for_sponsor
+            else DocumentErrorCode.SPONSOR_DOCUMENT_KIND
+        )
+        raise DomainError(code, "kind")
     errors = date_problems(rule, issued_on, expires_on, timezone.localdate())
     try:
         data = validation.read_upload(file)
@@ -95,7 +112,7 @@ def document_upload(
         raise DomainErrors(errors)
     return _archive(
         actor=actor,
-        owner_id=owner_id,
+        holder={"sponsor_id": sponsor_id} if for_sponsor else {"owner_id": owner_id},
         kind=rule.kind,
         inspection=inspection,
         issued_on=issued_on,
@@ -106,7 +123,7 @@ def document_upload(
 def _archive(
     *,
     actor: Any,
-    owner_id: int | None,
+    holder: dict[str, int | None],
     kind: DocumentKind,
     inspection: validation.Inspection,
     issued_on: dt.date | None,
@@ -131,7 +148,7 @@ def _archive(
             if created or not documents_storage().exists(blob.storage_name):
                 write_blob(blob.storage_name, data)
             document, new = Document.objects.get_or_create(
-                owner_id=owner_id,
+                **holder,
                 kind=kind,
                 blob=blob,
                 defaults={
@@ -143,6 +160,14 @@ def _archive(
             if not new and (document.issued_on, document.expires_on) != (issued_on, expires_on):
                 document.issued_on, document.expires_on = issued_on, expires_on
                 document.save(update_fields=["issued_on", "expires_on"])
+            if document.sponsor_id is not None:
+                audit(
+                    actor=actor,
+                    sponsor=document.sponsor_id,
+                    action=AuditAction.DOCUMENT_UPLOADED,
+                    target=document,
+                    detail={"kind": kind, "sha256": sha256, "new": new},
+                )
         except BaseException:
             if created:  # the file is ours alone until this transaction ends
                 documents_storage().delete(blob.storage_name)

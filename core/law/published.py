@@ -68,7 +68,7 @@ ARTICLES = [
         article=A.TEMPORARY,
         title_en="Temporary residence",
         title_ar="إقامة مؤقتة",
-        sponsor_kinds=list(SponsorKind.values),
+        sponsor_kinds=[SponsorKind.INDIVIDUAL, SponsorKind.COMPANY, SponsorKind.GOVERNMENT],
         relations=list(Relation.values),
         max_months=12,
         note="Three months, extendable up to one year in all.",
@@ -77,7 +77,9 @@ ARTICLES = [
         article=A.GOVERNMENT,
         title_en="Work in the government sector",
         title_ar="العمل في القطاع الحكومي",
-        sponsor_kinds=[SponsorKind.GOVERNMENT],
+        # Ministries and public bodies, and the embassies, consulates and diplomatic missions
+        # that employ staff in Kuwait.
+        sponsor_kinds=[SponsorKind.GOVERNMENT, SponsorKind.MISSION],
         relations=[R.EMPLOYEE],
         max_months=60,
     ),

@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 
 from core import access
 from core.models import Sponsor
+from core.scopes import Scope
 
 
 def reminded_sponsors(user: Any) -> QuerySet[Sponsor]:
-    """The sponsors whose reminders the user may watch: those whose workers the user may see,
-    today the sponsors the user represents (the individual sponsor, a company's staff). With
-    delegates' scopes it becomes the owner and delegates holding the view-workers scope."""
-    return access.represented_sponsors(user)
+    """The sponsors whose reminders the user may watch: those whose workers the user may see
+    (the individual sponsor; a company's owners, delegates and tokens holding view-workers)."""
+    return access.sponsors_with(user, Scope.VIEW_WORKERS)

@@ -1,9 +1,9 @@
 """Writes an integrator may retry: the first answer to a key is kept and given again.
 
 The key is the client's (``Idempotency`` keys as Stripe and the IETF draft use them), scoped to
-the user and the operation. ``idempotent`` claims the key (the row is locked, so a second
-request with the same key waits for the first to finish), runs the write once in the same
-transaction, and keeps what the caller makes of its answer; the same key with the same
+the caller (the user and the API token it came through) and the operation. ``idempotent``
+claims the key (the row is locked, so a second request with the same key waits for the first
+to finish), runs the write once in the same transaction, and keeps what the caller makes of its answer; the same key with the same
 arguments gets that answer again, with other arguments a refusal. Answers are kept for
 ``IDEMPOTENCY_KEEP_HOURS``.
 """
@@ -35,6 +35,7 @@ def fingerprint(arguments: dict[str, Any]) -> str:
 def idempotent(
     *,
     user: Any,
+    token_id: int | None,
     operation: str,
     key: str,
     arguments: dict[str, Any],
@@ -49,7 +50,11 @@ def idempotent(
     printed = fingerprint(arguments)
     with transaction.atomic():
         row, created = IdempotentWrite.objects.select_for_update().get_or_create(
-            user=user, operation=operation, key=key, defaults={"fingerprint": printed}
+            user=user,
+            token_id=token_id or 0,
+            operation=operation,
+            key=key,
+            defaults={"fingerprint": printed},
         )
         if not created:
             if row.fingerprint != printed:

@@ -16,8 +16,10 @@ from core.articles import Relation
 from core.civil_id import InvalidCivilId, normalize_digits, parse_civil_id
 from core.errors import DomainError, DomainErrors, ResidencyErrorCode
 from core.law.rules import Law
-from core.models import Dependent, Person, ResidencyPermit, Sex, Sponsor
+from core.models import AuditAction, Dependent, Person, ResidencyPermit, Sex, Sponsor
 from core.names import NameProblem, Script, name_problem, normalize_text
+from core.scopes import Scope
+from core.services.audit import audit
 from core.validators import validate_nationality
 
 NAME_ERRORS = {
@@ -145,7 +147,7 @@ def _person_for_file(data: PersonData, sponsor: Sponsor) -> Person:
 @transaction.atomic
 def dependent_add(*, actor: Any, sponsor: Sponsor, person: PersonData, relation: str) -> Dependent:
     """Put a person on a sponsor's file (a wife, a child, a domestic worker, an employee)."""
-    if not access.may_act_for_sponsor(actor, sponsor):
+    if not access.may(actor, sponsor, Scope.RENEW):
         raise DomainError(ResidencyErrorCode.NOT_FOUND, "sponsorId")
     person = person_data_normalized(person)
     errors = person_data_errors(person)
@@ -163,6 +165,14 @@ def dependent_add(*, actor: Any, sponsor: Sponsor, person: PersonData, relation:
     record = _person_for_file(person, sponsor)
     try:
         with transaction.atomic():
-            return Dependent.objects.create(sponsor=sponsor, person=record, relation=relation)
+            dependent = Dependent.objects.create(sponsor=sponsor, person=record, relation=relation)
     except IntegrityError as exc:  # a concurrent request added the same person first
         raise DomainError(ResidencyErrorCode.ALREADY_DEPENDENT, "civilId") from exc
+    audit(
+        actor=actor,
+        sponsor=sponsor,
+        action=AuditAction.DEPENDENT_ADDED,
+        target=dependent,
+        detail={"civil_id": record.civil_id, "relation": relation},
+    )
+    return dependent

@@ -1,5 +1,5 @@
-"""Who may see a visit permit: the host's file (whoever acts for it), the visitor themself if
-they ever sign in, and the back office."""
+"""Who may see a visit permit: the host's file (whoever may view its people), the visitor
+themself if they ever sign in, and the back office."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from core import access
+from core.scopes import Scope
 from core.visits.models import VisitPermit
 
 
@@ -18,5 +19,6 @@ def visible_visit_permits(user: Any) -> QuerySet[VisitPermit]:
     if not (user and user.is_authenticated and user.is_active):
         return VisitPermit.objects.none()
     return VisitPermit.objects.filter(
-        Q(host__in=access.represented_sponsor_ids(user)) | Q(visitor__user_id=user.pk)
+        Q(host__in=access.sponsor_ids_with(user, Scope.VIEW_WORKERS))
+        | access.own(user, "visitor__user_id")
     )

@@ -12,25 +12,19 @@ from django.db.models import QuerySet
 
 from core import access
 from core.models import Sponsor
+from core.scopes import Scope
 from core.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def may_manage_webhooks(user: Any, sponsor: Sponsor) -> bool:
-    """Whether the user may manage the sponsor's webhooks. Today: whoever may act for the
-    sponsor (``core.access.may_act_for_sponsor``). It becomes: the sponsor's owner, or a
-    delegate holding the integrations scope (issue 13's delegates and scopes)."""
-    return access.may_act_for_sponsor(user, sponsor)
+    """Whether the user may manage the sponsor's webhooks: its owner, a delegate or a token
+    holding the integrations scope, or the back office."""
+    return access.may(user, sponsor, Scope.INTEGRATIONS)
 
 
-def managed_sponsor_ids(user: Any) -> list[int]:
-    """The sponsors with endpoints whose webhooks the user may manage (those the user may act
-    for are the only candidates; each is asked ``may_manage_webhooks``)."""
-    candidates = Sponsor.objects.filter(
-        pk__in=WebhookEndpoint.objects.filter(
-            sponsor__in=access.actable_sponsors(user).values("pk")
-        ).values("sponsor_id")
-    )
-    return [sponsor.pk for sponsor in candidates if may_manage_webhooks(user, sponsor)]
+def managed_sponsor_ids(user: Any) -> Any:
+    """The sponsors whose webhooks the user may manage (``may_manage_webhooks``), for filters."""
+    return access.actable_sponsors(user, Scope.INTEGRATIONS).values("pk")
 
 
 def visible_endpoints(user: Any) -> QuerySet[WebhookEndpoint]:

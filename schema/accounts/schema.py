@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 import strawberry_django
 from django.contrib.auth import login, logout
@@ -10,27 +12,12 @@ from django.middleware.csrf import get_token
 from strawberry import relay
 from strawberry.types import Info
 
-from core import models
+from core import access, models
 from core.errors import AccountErrorCode, DomainError
 from core.services.accounts import account_sign_in, api_token_create, api_token_revoke
 from schema.core.queries import Me
+from schema.core.staff import ApiToken, ScopeEnum
 from schema.errors import AccountError, pk_of, run_domain, to_errors
-from schema.model_types import model_type
-
-
-@model_type(models.ApiToken, name="ApiToken")
-class ApiToken(relay.Node):
-    name: strawberry.auto
-    prefix: strawberry.auto
-    created_at: strawberry.auto
-    last_used_at: strawberry.auto
-    expires_at: strawberry.auto
-    revoked_at: strawberry.auto
-
-    @classmethod
-    def get_queryset(cls, queryset, info: Info, **kwargs):
-        user = info.context.user
-        return queryset.filter(user_id=user.pk) if user.is_authenticated else queryset.none()
 
 
 @strawberry.type
@@ -67,9 +54,14 @@ class RevokeApiTokenPayload:
 
 @strawberry.type
 class AccountQuery:
-    @strawberry_django.field(description="Your API tokens (never their secret).")
+    @strawberry_django.field(
+        description="The API tokens you created, for any sponsor (never their secret)."
+    )
     def my_api_tokens(self, info: Info) -> list[ApiToken]:
-        return models.ApiToken.objects.all()
+        user = info.context.user
+        if not user.is_authenticated or access.acting_token(user) is not None:
+            return models.ApiToken.objects.none()
+        return models.ApiToken.objects.filter(user_id=user.pk)
 
 
 @strawberry.type
@@ -102,22 +94,44 @@ class AccountMutation:
         logout(info.context.request)
         return LogoutPayload(ok=True)
 
-    @strawberry_django.mutation(description="Create a bearer token for an integration.")
-    def create_api_token(self, info: Info, name: str) -> CreateApiTokenPayload:
+    @strawberry_django.mutation(
+        description="Create a bearer token for an HR system: for one sponsor you hold "
+        "INTEGRATIONS for, with some of the scopes you hold there (it loses any you lose), "
+        "until expiresAt (at most API_TOKEN_MAX_DAYS away). Signed in as yourself only."
+    )
+    def create_api_token(
+        self,
+        info: Info,
+        sponsor_id: relay.GlobalID,
+        name: str,
+        scopes: list[ScopeEnum],
+        expires_at: dt.datetime,
+    ) -> CreateApiTokenPayload:
         result, errors = run_domain(
-            info, AccountError, lambda: api_token_create(user=info.context.user, name=name)
+            info,
+            AccountError,
+            lambda: api_token_create(
+                actor=info.context.user,
+                sponsor_id=pk_of(sponsor_id, "Sponsor"),
+                name=name,
+                scopes=[scope.value for scope in scopes],
+                expires_at=expires_at,
+            ),
         )
         if errors:
             return CreateApiTokenPayload(errors=errors)
         token, raw = result
         return CreateApiTokenPayload(api_token=token, token=raw)
 
-    @strawberry_django.mutation(description="Revoke a token at once, for good.")
+    @strawberry_django.mutation(
+        description="Revoke a token at once, for good (its open websockets close): its creator, "
+        "or anyone holding INTEGRATIONS for its sponsor."
+    )
     def revoke_api_token(self, info: Info, id: relay.GlobalID) -> RevokeApiTokenPayload:
         token, errors = run_domain(
             info,
             AccountError,
-            lambda: api_token_revoke(user=info.context.user, token_id=pk_of(id, "ApiToken")),
+            lambda: api_token_revoke(actor=info.context.user, token_id=pk_of(id, "ApiToken")),
         )
         return RevokeApiTokenPayload(api_token=token, errors=errors)
 

@@ -14,6 +14,7 @@ from asgiref.sync import sync_to_async
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from core import access
 from core.applications.models import ApplicationItem
 from core.applications.selectors import own_items
 from core.events import ApplicationEventKind
@@ -40,7 +41,10 @@ class OwnResidencyUpdate:
 
 
 def _person_id(user: Any) -> int | None:
-    person = getattr(user, "person", None) if user and user.is_authenticated else None
+    """The signed-in person, when they act as themself (a company's token does not)."""
+    if not access.acts_as_self(user):
+        return None
+    person = getattr(user, "person", None)
     return person.pk if person is not None else None
 
 

@@ -23,6 +23,7 @@ from core.applications.models import Application as ApplicationModel
 from core.applications.selectors import visible_applications
 from core.applications.states import State
 from core.errors import CATALOGUE
+from core.scopes import Scope
 from realtime.feeds import (
     Feed,
     FeedUpdate,
@@ -118,7 +119,7 @@ def _visible_application(user: Any, pk: int | None) -> ApplicationModel | None:
 
 
 def _watched_sponsor_ids(user: Any) -> list[int]:
-    return list(access.represented_sponsors(user).values_list("pk", flat=True))
+    return list(access.sponsors_with(user, Scope.VIEW_WORKERS).values_list("pk", flat=True))
 
 
 @strawberry.type

@@ -175,7 +175,12 @@ class AmountLine:
 @model_type(models.DocumentRequest, name="DocumentRequest")
 class DocumentRequest:
     kind: DocumentKindEnum
-    owner: Person
+    owner: Person | None = strawberry_django.field(
+        description="The person whose document is asked for; null for a company's own paper."
+    )
+    sponsor: Sponsor | None = strawberry_django.field(
+        description="The sponsor whose own paper is asked for (a company's licence)."
+    )
     reason: auto
     requested_at: auto
     fulfilled_at: auto

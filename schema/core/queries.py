@@ -21,19 +21,25 @@ class Me:
     username: str
     is_back_office: bool
 
-    @strawberry_django.field(description="The person behind the account, if any.")
+    @strawberry_django.field(
+        description="The person behind the account, if any (null for an API token of a "
+        "company: it acts for the company only)."
+    )
     def person(self, info: Info) -> Person | None:
-        return models.Person.objects.filter(user_id=info.context.user.pk)
+        return models.Person.objects.filter(access.own(info.context.user, "user_id"))
 
     @strawberry_django.field(
         description="The signed-in person's own sponsor file: their dependents and permits."
     )
     def sponsor(self, info: Info) -> Sponsor | None:
-        return models.Sponsor.objects.filter(person__user_id=info.context.user.pk)
+        return models.Sponsor.objects.filter(access.own(info.context.user, "person__user_id"))
 
-    @strawberry_django.field(description="Companies and government bodies this user acts for.")
+    @strawberry_django.field(
+        description="Companies, government bodies and missions this user acts for now (an "
+        "owner, or a delegate not revoked); through a token, the token's."
+    )
     def employers(self, info: Info) -> list[Sponsor]:
-        return models.Sponsor.objects.filter(staff__user_id=info.context.user.pk)
+        return access.represented_sponsors(info.context.user).filter(person__isnull=True)
 
 
 @strawberry.type

@@ -14,6 +14,7 @@ from strawberry_django.relay import DjangoListConnection
 from core import access, models
 from core.applications.selectors import permit_counts
 from core.clock import residency_today
+from core.scopes import Scope, ordered
 from schema.core.enums import (
     PermitChangeKindEnum,
     PermitStatusEnum,
@@ -22,6 +23,7 @@ from schema.core.enums import (
     SponsorKindEnum,
 )
 from schema.core.filters import PermitFilter, PermitOrder
+from schema.core.staff import ApiToken, AuditEntry, ScopeEnum, SponsorStaff
 from schema.model_types import ModelColumnField, model_type
 
 
@@ -91,6 +93,26 @@ class Sponsor(relay.Node):
     permits: DjangoListConnection[ResidencyPermit] = strawberry_django.connection(
         filters=PermitFilter, ordering=PermitOrder
     )
+    staff: DjangoListConnection[SponsorStaff] = strawberry_django.connection(
+        description="Owners and delegates (revoked ones too), for those who may manage "
+        "delegates; empty for anyone else."
+    )
+    api_tokens: DjangoListConnection[ApiToken] = strawberry_django.connection(
+        description="Its HR systems' tokens: those you created, or all for those holding "
+        "INTEGRATIONS."
+    )
+    audit_log: DjangoListConnection[AuditEntry] = strawberry_django.connection(
+        field_name="audit_entries",
+        description="Who did what for this sponsor, newest first: for its owners (and the "
+        "back office); empty for anyone else.",
+    )
+
+    @strawberry_django.field(
+        only=["person"], description="What you may do for this sponsor (every scope: an owner)."
+    )
+    def my_scopes(self, root: models.Sponsor, info: Info) -> list[ScopeEnum]:
+        held = access.scopes_for(viewer(info), root)
+        return [Scope(scope) for scope in ordered(held)]
 
     @strawberry_django.field(only=["name_en", "person__name_en"], select_related=["person"])
     def name_en(self, root: models.Sponsor) -> str:

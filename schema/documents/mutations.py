@@ -32,8 +32,10 @@ class UploadDocumentPayload:
 @strawberry.type
 class DocumentMutation:
     @strawberry_django.mutation(
-        description="Upload a person's document (multipart request: operations, map, file). "
-        "JPEG, PNG or PDF, checked by content; the same file again answers the same document."
+        description="Upload a person's document, or a company's (government body's, "
+        "mission's) own paper when ownerId is a sponsor's: its commercial licence, its "
+        "authorised signatory (multipart request: operations, map, file). JPEG, PNG or PDF, "
+        "checked by content; the same file again answers the same document."
     )
     def upload_document(
         self,
@@ -50,6 +52,7 @@ class DocumentMutation:
             lambda: services.document_upload(
                 actor=info.context.user,
                 owner_id=pk_of(owner_id, "Person"),
+                sponsor_id=pk_of(owner_id, "Sponsor"),
                 kind=kind.value,
                 file=file,
                 issued_on=issued_on,

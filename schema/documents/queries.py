@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
+from core import access as core_access
 from core.articles import Article
 from core.documents import access, models, requirements
 from core.models import Person as PersonModel
@@ -27,7 +28,8 @@ def _of_kinds(queryset, kinds: list[DocumentKindEnum] | None):
 class DocumentQuery:
     @strawberry_django.connection(
         DjangoListConnection[Document],
-        description="Documents you may see, newest first: of one person when ownerId is given.",
+        description="Documents you may see, newest first: of one person (or one sponsor's own "
+        "papers) when ownerId is given.",
     )
     def documents(
         self,
@@ -37,7 +39,12 @@ class DocumentQuery:
     ) -> Iterable[models.Document]:
         queryset = access.visible_documents(info.context.user)
         if owner_id is not None:
-            queryset = queryset.filter(owner_id=pk_of(owner_id, "Person"))
+            sponsor_pk = pk_of(owner_id, "Sponsor")
+            queryset = (
+                queryset.filter(sponsor_id=sponsor_pk)
+                if sponsor_pk is not None
+                else queryset.filter(owner_id=pk_of(owner_id, "Person"))
+            )
         return _of_kinds(queryset, kinds)
 
     @strawberry_django.connection(
@@ -47,7 +54,7 @@ class DocumentQuery:
         self, info: Info, kinds: list[DocumentKindEnum] | None = None
     ) -> Iterable[models.Document]:
         user = info.context.user
-        if not user.is_authenticated:
+        if not core_access.acts_as_self(user):
             return models.Document.objects.none()
         return _of_kinds(models.Document.objects.filter(owner__user_id=user.pk), kinds)
 

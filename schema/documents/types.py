@@ -15,7 +15,7 @@ from core import models as core_models
 from core.documents import access, links, models
 from core.documents.kinds import DocumentKind, rule_for_kind
 from core.documents.requirements import Missing, Whose
-from schema.core.types import Person
+from schema.core.types import Person, Sponsor
 from schema.model_types import model_type
 
 DocumentKindEnum = strawberry.enum(DocumentKind, name="DocumentKind")
@@ -25,14 +25,20 @@ DocumentPartyEnum = strawberry.enum(Whose, name="DocumentParty")
 @model_type(
     models.Document,
     name="Document",
-    description="A person's document in the archive; its content is validated and stored once.",
+    description="A person's document in the archive, or a sponsor's own paper (a company's "
+    "licence); its content is validated and stored once.",
 )
 class Document(relay.Node):
     kind: DocumentKindEnum
     issued_on: auto
     expires_on: auto
     uploaded_at: auto
-    owner: Person
+    owner: Person | None = strawberry_django.field(
+        description="The person whose document it is; null for a sponsor's own paper."
+    )
+    sponsor: Sponsor | None = strawberry_django.field(
+        description="The sponsor whose own paper it is; null for a person's document."
+    )
 
     @strawberry_django.field(
         only=["blob__content_type"],
@@ -101,12 +107,14 @@ class Document(relay.Node):
 class MissingDocument:
     kind: DocumentKindEnum
     party: DocumentPartyEnum = strawberry.field(
-        description="Whose document: the applicant's, or the individual sponsor's."
+        description="Whose document: the applicant's, the individual sponsor's, or the "
+        "company's own (upload it for the company: ownerId is the sponsor's id)."
     )
     expired_on: dt.date | None = strawberry.field(
         description="Null when none was ever uploaded; else the day the last one lapsed."
     )
-    owner_pk: strawberry.Private[int]
+    owner_pk: strawberry.Private[int | None]
+    sponsor_pk: strawberry.Private[int | None] = None
 
     @strawberry.field
     def kind_title_en(self) -> str:
@@ -118,8 +126,17 @@ class MissingDocument:
 
     @strawberry.field(description="Who should hold it; null when not visible to you.")
     def owner(self, info: Info) -> Person | None:
+        if self.owner_pk is None:
+            return None
         visible = core_access.visible_people(info.context.user).values("pk")
         return core_models.Person.objects.filter(pk=self.owner_pk, pk__in=visible).first()
+
+    @strawberry.field(description="The company that should hold it (its own papers).")
+    def sponsor(self, info: Info) -> Sponsor | None:
+        if self.sponsor_pk is None:
+            return None
+        visible = core_access.visible_sponsors(info.context.user).values("pk")
+        return core_models.Sponsor.objects.filter(pk=self.sponsor_pk, pk__in=visible).first()
 
     @classmethod
     def of(cls, missing: Missing) -> MissingDocument:
@@ -128,4 +145,5 @@ class MissingDocument:
             party=missing.whose,
             expired_on=missing.expired_on,
             owner_pk=missing.owner_id,
+            sponsor_pk=missing.sponsor_id,
         )

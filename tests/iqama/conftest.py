@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.services.accounts import api_token_create
+from core import access, households
+from tests.factories import PASSWORD
 from tests.support.daphne import DaphneServer, start_daphne
 from tests.support.journey import Journey
 from tests.support.processes import daphne_environment
@@ -37,13 +38,17 @@ def service(
 
 @pytest.fixture
 def journey(service: DaphneServer) -> Iterator[Callable[..., Journey]]:
-    """``journey(user)``: that user's way through the service, with a token of their own."""
+    """``journey(user)``: that user's way through the service: with a token of their own for
+    the sponsor they act for, else signed in with their password (a resident who sponsors
+    nobody)."""
     journeys: list[Journey] = []
     with websocket_clients() as open_ws:
 
         def start(user) -> Journey:
-            _, token = api_token_create(user=user, name="journey")
-            journeys.append(Journey(service, token, open_ws))
+            if access.represented_sponsors(user).exists():
+                journeys.append(Journey(service, households.token(user, name="journey"), open_ws))
+            else:
+                journeys.append(Journey(service, None, open_ws).sign_in(user.username, PASSWORD))
             return journeys[-1]
 
         yield start

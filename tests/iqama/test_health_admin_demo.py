@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from core.models import Person, ResidencyPermit, Sponsor
+from core.sponsors.registration import company_register
 from tests import factories
 
 
@@ -60,6 +61,26 @@ def test_seed_demo_is_idempotent_and_realistic():
     relations = sorted(rajesh.dependents.values_list("relation", flat=True))
     assert relations == ["child", "child", "domestic_worker", "spouse"]
     assert Sponsor.objects.filter(kind="government").exists()
+    embassy = Sponsor.objects.get(kind="mission")
+    assert embassy.permits.filter(article=17).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demos_staff_hold_what_the_readme_says():
+    call_command("seed_demo", verbosity=0)
+    company = Sponsor.objects.get(name_en="Gulf Tech Trading Co.")
+    by_name = {row.user.username: row for row in company.staff.select_related("user")}
+    assert by_name["hr.gulftech"].role == "owner"
+    assert sorted(by_name["hr.clerk"].scopes) == ["renew", "view_workers"]
+    assert company.documents.count() == 2  # its licence and signatory, for every renewal
+    hr_moh = Sponsor.objects.get(name_en="Ministry of Health").staff.get()
+    assert (hr_moh.user.username, hr_moh.role) == ("hr.moh", "owner")
+    # Noura signs for the establishment the README registers (MPA-3, CR 338982).
+    noura = Person.objects.get(user__username="noura")
+    registered = company_register(
+        actor=noura.user, commercial_registration="338982", manpower_file_number="MPA-3"
+    )
+    assert registered.name_en == "Sharq Catering Co."
 
 
 @pytest.mark.django_db
@@ -82,6 +103,8 @@ def test_admin_pages_render(family):
         "/admin/core/residencypermit/",
         f"/admin/core/sponsor/{family['sponsor'].pk}/change/",
         f"/admin/core/residencypermit/{family['permits'][0].pk}/change/",
+        "/admin/core/apitoken/",
+        "/admin/core/auditentry/",
     ]:
         assert client.get(url).status_code == 200, url
 

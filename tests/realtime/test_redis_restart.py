@@ -19,6 +19,7 @@ from strawberry.relay import from_base64, to_base64
 
 from core.applications.models import Application, ApplicationEvent
 from core.applications.states import State
+from core.models import ApiToken
 from tests.core.applications.workers.conftest import wait_for
 from tests.support.application_events import token_for
 from tests.support.applications import give_profile
@@ -173,3 +174,29 @@ def test_no_event_is_lost_or_doubled_when_redis_restarts(outage_setup, ws_client
     cancelled = fresh.next_payload("one", 10)["data"]["applicationUpdated"]
     assert cancelled["event"]["toState"] == "CANCELLED", cancelled
     assert "Redis answers again" in server.log(), server.tail()
+
+
+def test_after_a_restart_a_revocation_still_closes_the_websocket(
+    outage_setup, ws_client, household
+):
+    """The websocket's token group is joined again when Redis is back (a restarted Redis forgot
+    it), so revoking the token afterwards still closes the websocket."""
+    private, server = outage_setup
+    owner = token_for(household["user"])
+    revoked = token_for(household["user"])
+    victim = ApiToken.objects.get(prefix=revoked.split("_")[1])
+    watcher = ws_client(server)
+    watcher.init({"authorization": f"Bearer {revoked}"})
+    watcher.subscribe("mine", MINE)
+    joined(private, f"token.{victim.pk}")
+
+    private.kill()
+    time.sleep(1)
+    private.start()
+    joined(private, f"token.{victim.pk}", timeout=20)
+
+    revoke = (
+        """mutation($id: ID!) { revokeApiToken(id: $id) { apiToken { id } errors { code } } }"""
+    )
+    graphql(server, owner, revoke, {"id": to_base64("ApiToken", victim.pk)})
+    assert watcher.wait_closed(timeout=10) == 4403

@@ -19,8 +19,9 @@ from django.utils import timezone
 from strawberry.relay import to_base64
 from websockets.exceptions import InvalidStatus
 
-from core.models import ResidencyPermit
-from core.services.accounts import api_token_create, api_token_revoke
+from core import households
+from core.models import ApiToken, ResidencyPermit
+from core.services.accounts import api_token_revoke
 from core.services.permits import permit_renew
 from realtime.groups import permit_group
 from tests import factories
@@ -46,8 +47,7 @@ def gid(permit: ResidencyPermit) -> str:
 
 
 def bearer(user) -> str:
-    _, raw = api_token_create(user=user, name="realtime test")
-    return f"Bearer {raw}"
+    return f"Bearer {households.token(user, name='realtime test')}"
 
 
 def renew(permit: ResidencyPermit, days: int = 400) -> dt.date:
@@ -178,10 +178,11 @@ def test_another_familys_user_gets_an_error_and_no_events(
 
 @pytest.mark.parametrize("case", ["garbage", "revoked"])
 def test_bad_token_at_connection_init_closes_with_4403(transactional_db, daphne, ws_client, case):
-    user = factories.user()
+    user = factories.family()["user"]
     if case == "revoked":
-        token, raw = api_token_create(user=user, name="soon revoked")
-        api_token_revoke(user=user, token_id=token.pk)
+        raw = households.token(user, name="soon revoked")
+        token = ApiToken.objects.get(user=user, name="soon revoked")
+        api_token_revoke(actor=user, token_id=token.pk)
         authorization = f"Bearer {raw}"
     else:
         authorization = "Bearer iqt_000000000000_not-a-real-secret"

@@ -21,6 +21,7 @@ from graphql import (
 )
 from strawberry.relay import to_base64
 
+from core import households
 from core.applications.models import DocumentRequest
 from core.documents.services import document_upload
 from core.webhooks.kinds import WebhookEventKind
@@ -97,7 +98,7 @@ def filled(sandbox, gql, household, application, payer):
     gql.login(user)
     started = gql(START, {"id": app_id(application), "key": "every-field-1"})["data"]
     payer.press(started["startPayment"]["redirectUrl"], "approve")
-    gql('mutation { createApiToken(name: "every field") { token } }')
+    households.token(user, name="every field")
     endpoint, _ = endpoint_register(
         actor=user,
         sponsor_id=application.sponsor_id,

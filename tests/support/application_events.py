@@ -14,9 +14,9 @@ import pytest
 from django.db.models import Max
 from strawberry.relay import to_base64
 
+from core import households
 from core.applications.models import Application, ApplicationEvent
 from core.applications.services import PersonChoice, application_create
-from core.services.accounts import api_token_create
 from tests.support.websocket import WSClient
 
 UPDATE_FIELDS = "applicationId state amountDue sentAt event { kind fromState toState at }"
@@ -26,8 +26,7 @@ MY_APPLICATIONS = f"subscription {{ myApplications {{ {UPDATE_FIELDS} }} }}"
 
 
 def token_for(user) -> str:
-    _, raw = api_token_create(user=user, name="realtime application test")
-    return raw
+    return households.token(user, name="realtime application test")
 
 
 def app_gid(pk: int) -> str:

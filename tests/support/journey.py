@@ -3,9 +3,11 @@ token to a real daphne (``make run``'s: the embedded worker, the in-memory layer
 simulator and the KNET sandbox), a subscription over a real websocket, the payer's browser on
 the sandbox's page, and the PDF at the end.
 
-``Journey.graphql`` fails on any GraphQL error; ``until(op, state)`` reads a subscription's
-events until the application reaches a state; ``pay(id)`` starts a payment and approves it
-on the sandbox page.
+A sponsor's way goes with an API token (an HR system's, a household's app); a resident who
+sponsors nobody signs in with a password as a browser does (the session cookie, the CSRF token):
+tokens are bound to a sponsor. ``Journey.graphql`` fails on any GraphQL error; ``until(op,
+state)`` reads a subscription's events until the application reaches a state; ``pay(id)``
+starts a payment and approves it on the sandbox page.
 """
 
 from __future__ import annotations
@@ -27,20 +29,36 @@ PAYMENTS = """query($id: ID!) { applicationPayments(applicationId: $id) {
   status amount receipt { number downloadUrl } } }"""
 
 
+LOGIN = """mutation($u: String!, $p: String!) {
+  login(username: $u, password: $p) { csrfToken errors { code } } }"""
+
+
 @dataclass
 class Journey:
     server: DaphneServer
-    token: str
+    token: str | None
     open_ws: Callable[..., WSClient]
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30))
     ws: WSClient | None = None
     seen: dict[str, list[dict]] = field(default_factory=dict)
+    csrf: str | None = None
+
+    def sign_in(self, username: str, password: str) -> Journey:
+        """A session instead of a token: the cookie, and the CSRF token every POST carries."""
+        self.token = None
+        self.csrf = self.graphql(LOGIN, {"u": username, "p": password})["login"]["csrfToken"]
+        return self
+
+    def _auth(self) -> dict[str, str]:
+        if self.token:
+            return {"Authorization": f"Bearer {self.token}"}
+        return {"X-CSRFToken": self.csrf} if self.csrf else {}
 
     def graphql(self, query: str, variables: dict | None = None) -> dict:
         response = self.http.post(
             f"{self.server.url}/graphql/",
             json={"query": query, "variables": variables or {}},
-            headers={"Authorization": f"Bearer {self.token}"},
+            headers=self._auth(),
         )
         assert response.status_code == 200, response.text
         body = response.json()
@@ -49,8 +67,13 @@ class Journey:
 
     def subscribe(self, op_id: str, query: str, variables: dict | None = None) -> None:
         if self.ws is None:
-            self.ws = self.open_ws(self.server)
-            self.ws.init({"authorization": f"Bearer {self.token}"})
+            if self.token:
+                self.ws = self.open_ws(self.server)
+                self.ws.init({"authorization": f"Bearer {self.token}"})
+            else:
+                cookie = f"sessionid={self.http.cookies['sessionid']}"
+                self.ws = self.open_ws(self.server, headers={"Cookie": cookie})
+                self.ws.init({})
         self.ws.subscribe(op_id, query, variables)
         self.seen[op_id] = []
 
@@ -89,7 +112,7 @@ class Journey:
     def download(self, url: str) -> bytes:
         response = self.http.get(
             url if url.startswith("http") else f"{self.server.url}{url}",
-            headers={"Authorization": f"Bearer {self.token}"},
+            headers=self._auth(),
         )
         assert response.status_code == 200, response.text[:500]
         assert response.headers["content-type"].startswith("application/pdf")

@@ -11,14 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from strawberry import relay
 
-from core.services.accounts import api_token_create
+from core import households
 
 UPLOAD = """
 mutation($ownerId: ID!, $kind: DocumentKind!, $file: Upload!, $issuedOn: Date, $expiresOn: Date) {
   uploadDocument(ownerId: $ownerId, kind: $kind, file: $file, issuedOn: $issuedOn,
                  expiresOn: $expiresOn) {
     document { id kind contentType size sha256 width height pages expiresOn validUntil
-               downloadUrl owner { nameEn } }
+               downloadUrl owner { nameEn } sponsor { nameEn } }
     errors { field code message messageEn messageAr }
   }
 }"""
@@ -33,8 +33,7 @@ def gid(type_name: str, pk: int) -> str:
 
 
 def bearer(user) -> str:
-    _, raw = api_token_create(user=user, name="tests")
-    return raw
+    return households.token(user, name="tests")
 
 
 def multipart_upload(
@@ -53,7 +52,7 @@ def multipart_upload(
     operations = {
         "query": UPLOAD,
         "variables": {
-            "ownerId": gid("Person", owner.pk),
+            "ownerId": gid(type(owner).__name__, owner.pk),  # a person, or a sponsor's papers
             "kind": kind,
             "file": None,
             "issuedOn": issued_on,

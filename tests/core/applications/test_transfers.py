@@ -285,6 +285,8 @@ def test_the_preview_of_a_transfer_writes_nothing(moving):
         "personal_photo",
         "passport_copy",
         "work_permit",
+        "commercial_licence",  # the new employer's own papers
+        "authorised_signatory",
     }
 
 

@@ -66,10 +66,12 @@ def test_the_rules_are_data_over_known_kinds_articles_and_relations():
         (K.SALARY_CERTIFICATE, Whose.SPONSOR),
         (K.CIVIL_ID, Whose.SPONSOR),
     ]
-    assert [n.kind for n in needs_for(Purpose.RENEWAL, 18, Relation.EMPLOYEE)] == [
-        K.PERSONAL_PHOTO,
-        K.PASSPORT_COPY,
-        K.WORK_PERMIT,
+    assert [(n.kind, n.whose) for n in needs_for(Purpose.RENEWAL, 18, Relation.EMPLOYEE)] == [
+        (K.PERSONAL_PHOTO, Whose.HOLDER),
+        (K.PASSPORT_COPY, Whose.HOLDER),
+        (K.WORK_PERMIT, Whose.HOLDER),
+        (K.COMMERCIAL_LICENCE, Whose.COMPANY),  # the employer's own papers, once for all
+        (K.AUTHORISED_SIGNATORY, Whose.COMPANY),
     ]
     # Visit permits are not built yet; what they will need is already written down.
     assert K.LEASE in [n.kind for n in needs_for(Purpose.VISIT_PERMIT, None, Relation.SPOUSE)]

@@ -1,9 +1,12 @@
 """Session login/logout (with CSRF) for browsers; hashed, revocable API tokens for systems."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from strawberry.relay import to_base64
 
 from core.models import ApiToken
 from core.services.accounts import api_token_authenticate
@@ -60,25 +63,45 @@ def test_a_cross_site_form_post_is_refused_even_without_cookies(db):
     assert response.status_code == 403
 
 
+CREATE_TOKEN = """mutation($s: ID!, $n: String!, $scopes: [Scope!]!, $until: DateTime!) {
+  createApiToken(sponsorId: $s, name: $n, scopes: $scopes, expiresAt: $until) {
+    token apiToken { id name scopes activeScopes expiresAt sponsor { id } createdBy }
+    errors { field code message messageAr }
+  }
+}"""
+
+
+def create_token(gql, sponsor, *, scopes=("VIEW_WORKERS",), name="HR system", days=30):
+    until = (timezone.now() + dt.timedelta(days=days)).isoformat()
+    variables = {"s": gid(sponsor), "n": name, "scopes": list(scopes), "until": until}
+    return gql(CREATE_TOKEN, variables)["data"]["createApiToken"]
+
+
+def gid(sponsor) -> str:
+    return to_base64("Sponsor", sponsor.pk)
+
+
 def test_api_token_lifecycle(gql, db):
     company, (hr,) = factories.company()
     worker = factories.dependent(company, "employee", name_en="Token Worker")
     factories.permit(worker, company, article=18)
     gql.login(hr)
-    created = gql(
-        'mutation { createApiToken(name: "HR system") { token apiToken { id name } '
-        "errors { code } } }"
-    )["data"]["createApiToken"]
+    created = create_token(gql, company, scopes=["RENEW"])
+    assert created["errors"] == []
+    assert created["apiToken"]["scopes"] == ["VIEW_WORKERS", "RENEW"]  # renewing implies seeing
+    assert created["apiToken"]["activeScopes"] == ["VIEW_WORKERS", "RENEW"]
+    assert created["apiToken"]["sponsor"] == {"id": gid(company)}
     raw = created["token"]
     assert raw.startswith("iqt_")
     stored = ApiToken.objects.get()
     assert raw.split("_", 2)[2] not in stored.key_hash  # only a hash is kept
 
     bearer = Client(enforce_csrf_checks=True)  # no cookie, no CSRF token: a system
-    query = "{ permits { totalCount } myApiTokens { name } }"
+    query = "{ permits { totalCount } myApiTokens { name } me { person { id } } }"
     ok = post(bearer, query, HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert ok["data"]["permits"]["totalCount"] == 1
-    assert ok["data"]["myApiTokens"] == [{"name": "HR system"}]
+    assert ok["data"]["myApiTokens"] == []  # a token lists no tokens of its creator's
+    assert ok["data"]["me"]["person"] is None  # it acts for the company, not as a person
 
     revoke = gql(
         "mutation($id: ID!) { revokeApiToken(id: $id) { apiToken { revokedAt } errors { code } } }",
@@ -94,8 +117,8 @@ def test_api_token_lifecycle(gql, db):
 
 def test_nobody_else_can_revoke_my_token(gql, family, other_family):
     gql.login(family["user"])
-    created = gql('mutation { createApiToken(name: "mine") { apiToken { id } } }')
-    token_id = created["data"]["createApiToken"]["apiToken"]["id"]
+    created = create_token(gql, family["sponsor"], name="mine")
+    token_id = created["apiToken"]["id"]
     gql.login(other_family["user"])
     result = gql(
         "mutation($id: ID!) { revokeApiToken(id: $id) { apiToken { id } errors { code } } }",
@@ -106,12 +129,10 @@ def test_nobody_else_can_revoke_my_token(gql, family, other_family):
     assert gql("{ myApiTokens { name } }")["data"]["myApiTokens"] == []
 
 
-def test_anonymous_cannot_create_a_token(gql):
-    result = gql('mutation { createApiToken(name: "x") { token errors { code } } }')
-    assert result["data"]["createApiToken"] == {
-        "token": None,
-        "errors": [{"code": "NOT_AUTHENTICATED"}],
-    }
+def test_anonymous_cannot_create_a_token(gql, family):
+    result = create_token(gql, family["sponsor"])
+    assert result["token"] is None
+    assert [e["code"] for e in result["errors"]] == ["NOT_AUTHENTICATED"]
 
 
 def test_a_made_up_token_is_refused(db):

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from strawberry.relay import to_base64
 
+from core import households
 from core.applications.models import AgencyCheck, Application, CheckStatus
 from core.applications.states import State
-from core.services.accounts import api_token_create
 from tests.core.applications.workers.conftest import EMBEDDED_LATENCY_MS as LATENCY_MS
 from tests.support.applications import give_profile
 from tests.support.daphne import DaphneServer
@@ -50,7 +50,7 @@ def test_checks_run_inside_daphne_and_their_events_reach_the_subscriber(
 ):
     h = household
     give_profile(h["wife"], CLEAN)
-    _, token = api_token_create(user=h["user"], name="embedded worker test")
+    token = households.token(h["user"], name="embedded worker test")
     server = embedded_daphne
     sponsor_id = to_base64("Sponsor", h["sponsor"].pk)
 

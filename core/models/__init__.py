@@ -117,7 +117,8 @@ class Person(models.Model):
 
 
 class Sponsor(models.Model):
-    """Whoever a residency depends on: an individual, a company or a government body."""
+    """Whoever a residency depends on: an individual, a company, a government body or a
+    diplomatic mission. Who acts for one is its staff (``SponsorStaff``)."""
 
     kind = models.CharField(max_length=12, choices=SponsorKind.choices)
     person = models.OneToOneField(
@@ -159,13 +160,22 @@ class Sponsor(models.Model):
                         commercial_registration__gt="",
                         manpower_file_number__gt="",
                     )
-                    | Q(kind=SponsorKind.GOVERNMENT, person__isnull=True, name_en__gt="")
+                    | Q(
+                        kind__in=[SponsorKind.GOVERNMENT, SponsorKind.MISSION],
+                        person__isnull=True,
+                        name_en__gt="",
+                    )
                 ),
             ),
             models.UniqueConstraint(
                 fields=["commercial_registration"],
                 condition=Q(kind=SponsorKind.COMPANY),
                 name="unique_company_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["manpower_file_number"],
+                condition=Q(kind=SponsorKind.COMPANY),
+                name="unique_company_manpower_file",
             ),
         ]
 
@@ -179,24 +189,6 @@ class Sponsor(models.Model):
     @property
     def display_name_ar(self) -> str:
         return self.person.name_ar if self.person_id else self.name_ar
-
-
-class SponsorStaff(models.Model):
-    """A user who acts for a company or government body (its HR staff and their systems)."""
-
-    sponsor = models.ForeignKey(Sponsor, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sponsor_roles"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["sponsor", "user"], name="unique_sponsor_staff")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.sponsor}"
 
 
 class Dependent(models.Model):
@@ -314,51 +306,26 @@ class PermitChange(models.Model):
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ApiToken(models.Model):
-    """A revocable bearer token for an integration (a company's HR system). Only a hash is kept."""
+# Staff and their tokens, the record of what they did, and the answers kept for retried
+# writes: models of their own modules.
+from core.models.audit import AuditAction, AuditEntry  # noqa: E402
+from core.models.idempotency import IdempotentWrite  # noqa: E402
+from core.models.staff import ApiToken, SponsorStaff  # noqa: E402
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=12, unique=True)
-    key_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
-
-
-class IdempotentWrite(models.Model):
-    """The first answer to a write an integrator may send again: by user, operation (the
-    mutation's name) and the key the client chose; ``fingerprint`` is the arguments', so the
-    same key with other arguments is refused, never answered for the wrong request."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    operation = models.CharField(max_length=64)
-    key = models.CharField(max_length=64)
-    fingerprint = models.CharField(max_length=64)
-    answer = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "operation", "key"], name="one_answer_per_idempotency_key"
-            )
-        ]
-        indexes = [models.Index(fields=["created_at"], name="idempotent_write_created")]
-
-    def __str__(self) -> str:
-        return f"{self.operation} {self.key} by user {self.user_id}"
+__all__ = [
+    "KUWAITI",
+    "ApiToken",
+    "AuditAction",
+    "AuditEntry",
+    "Dependent",
+    "IdempotentWrite",
+    "PermitChange",
+    "PermitChangeKind",
+    "PermitStatus",
+    "Person",
+    "ResidencyPermit",
+    "Sex",
+    "Sponsor",
+    "SponsorStaff",
+    "permit_status_q",
+]
