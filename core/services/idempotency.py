@@ -3,9 +3,9 @@
 The key is the client's (``Idempotency`` keys as Stripe and the IETF draft use them), scoped to
 the caller (the user and the API token it came through) and the operation. ``idempotent``
 claims the key (the row is locked, so a second request with the same key waits for the first
-to finish), runs the write once in the same transaction, and keeps what the caller makes of its answer; the same key with the same
-arguments gets that answer again, with other arguments a refusal. Answers are kept for
-``IDEMPOTENCY_KEEP_HOURS``.
+to finish), runs the write once in the same transaction, and keeps what the caller makes of
+its answer; the same key with the same arguments gets that answer again, with other arguments
+a refusal. Answers are kept for ``IDEMPOTENCY_KEEP_HOURS``.
 """
 
 from __future__ import annotations
