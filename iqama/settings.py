@@ -23,6 +23,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from iqama.environment import agencies_over_http, flag, public_base_url, secret, storages
+from iqama.integrator_settings import *  # noqa: F403  (tokens, idempotency, webhooks, reminders)
 from iqama.log_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -203,27 +204,10 @@ CHECK_RETRY_DELAYS = [
 ]
 # Successful task rows are deleted after this many hours (a periodic job of the workers).
 TASK_RESULTS_KEEP_HOURS = float(os.environ.get("TASK_RESULTS_KEEP_HOURS", "24"))
-# How long the first answer to an idempotency key is kept (core.services.idempotency).
-IDEMPOTENCY_KEEP_HOURS = float(os.environ.get("IDEMPOTENCY_KEEP_HOURS", "24"))
 # Tasks one worker process runs at once (threads; keep it under DB_POOL_MAX_SIZE), and how many
 # calls one process may have in flight to each agency (core.agencies.registry).
 WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "16"))
 AGENCY_CONCURRENCY = int(os.environ.get("AGENCY_CONCURRENCY", "8"))
-# Webhooks (docs/webhooks.md): http and private addresses only where asked (the demo, the
-# tests); each attempt's timeout; the backoff by attempt (then failed); the workers' job.
-WEBHOOK_ALLOW_HTTP = flag("WEBHOOK_ALLOW_HTTP", DEBUG)
-WEBHOOK_ALLOW_PRIVATE_ADDRESSES = flag("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
-WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
-_webhook_delays = os.environ.get("WEBHOOK_RETRY_DELAYS", "5,300,1800,7200,18000,36000,36000")
-WEBHOOK_RETRY_DELAYS = [float(s) for s in _webhook_delays.split(",")]
-WEBHOOK_DELIVERY_SECONDS = float(os.environ.get("WEBHOOK_DELIVERY_SECONDS", "1"))
-WEBHOOK_CONCURRENCY = int(os.environ.get("WEBHOOK_CONCURRENCY", "4"))
-WEBHOOK_SECRET_GRACE_HOURS = int(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "24"))
-WEBHOOK_MAX_ENDPOINTS_PER_SPONSOR = int(os.environ.get("WEBHOOK_MAX_ENDPOINTS_PER_SPONSOR", "10"))
-WEBHOOK_KEEP_DAYS = float(os.environ.get("WEBHOOK_KEEP_DAYS", "30"))
-# Permit reminders (core/reminders): how many days ahead, and how often the workers sweep.
-PERMIT_REMINDER_DAYS = int(os.environ.get("PERMIT_REMINDER_DAYS", "30"))
-PERMIT_REMINDER_SWEEP_SECONDS = float(os.environ.get("PERMIT_REMINDER_SWEEP_SECONDS", "600"))
 # `make run` sets IQAMA_INPROCESS_WORKER=1: a worker thread inside daphne (iqama/asgi.py), for
 # the in-memory channel layer, which cannot carry a separate worker's events to subscribers.
 INPROCESS_WORKER = os.environ.get("IQAMA_INPROCESS_WORKER", "0") == "1"
@@ -372,17 +356,6 @@ GRAPHQL_LIMITS = {
     # 414, use POST). Bodies: Django's DATA_UPLOAD_MAX_* settings.
     "MAX_VARIABLES_DEPTH": 32,
     "MAX_GET_QUERY_BYTES": int(os.environ.get("GRAPHQL_MAX_GET_QUERY_BYTES", str(16 * 1024))),
-}
-# API tokens of HR systems (docs/integrators.md): the longest life a token may be given, and
-# the leaky bucket of query cost each token draws from (Shopify's model): it holds up to
-# BUCKET_CAPACITY points, a request takes its requested cost before it runs (refused, THROTTLED,
-# when the bucket holds less) and gives back what it did not use, and the bucket fills again at
-# BUCKET_RESTORE_RATE points a second. In Redis when REDIS_URL is set (one bucket per token for
-# every process), else in the process.
-API_TOKENS = {
-    "MAX_DAYS": int(os.environ.get("API_TOKEN_MAX_DAYS", "365")),
-    "BUCKET_CAPACITY": int(os.environ.get("API_TOKEN_BUCKET_CAPACITY", "25000")),
-    "BUCKET_RESTORE_RATE": float(os.environ.get("API_TOKEN_BUCKET_RESTORE_RATE", "500")),
 }
 # Keys of this deployment's own in Redis (the channel layer's prefix too).
 REDIS_PREFIX = os.environ.get("CHANNEL_PREFIX", "iqama")

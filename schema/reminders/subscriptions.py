@@ -51,6 +51,11 @@ def _watched(user: Any) -> list[int]:
 
 
 def _still_watches(user: Any, sponsor_id: int) -> bool:
+    """Asked afresh for each reminder: a token's scopes are its creator's now (read again),
+    a session's are the database's."""
+    token = access.acting_token(user)
+    if token is not None and not access.token_still_holds(token):
+        return False
     return reminded_sponsors(user).filter(pk=sponsor_id).exists()
 
 

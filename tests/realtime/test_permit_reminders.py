@@ -48,7 +48,10 @@ def test_reminders_reach_only_those_who_may_see_the_sponsors_workers(
 ):
     employer, [hr] = factories.company("Gulf Works")
     second_hr = factories.user()
-    SponsorStaff.objects.create(sponsor=employer, user=second_hr)
+    # A delegate who may see the workers (and connect a token), not renew or pay, hears them.
+    SponsorStaff.objects.create(
+        sponsor=employer, user=second_hr, view_workers=True, integrations=True
+    )
     worker = factories.dependent(employer, Relation.EMPLOYEE, name_en="Due Soon")
     due = factories.permit(worker, employer, Article.PRIVATE_SECTOR, 12)
     other = factories.family(children=1)

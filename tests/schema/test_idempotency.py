@@ -11,6 +11,7 @@ from django.db import connections
 from django.test import Client
 from strawberry.relay import to_base64
 
+from core import households
 from core.applications.models import Application, ApplicationEvent
 from core.models import IdempotentWrite
 from tests.conftest import GraphQLClient
@@ -102,3 +103,16 @@ def test_two_retries_at_once_write_once(household):
         thread.join()
     assert Application.objects.count() == 1
     assert answers[0] == answers[1] and answers[0]["createRenewal"]["errors"] == []
+
+
+@pytest.mark.django_db
+def test_two_hr_systems_of_one_creator_are_two_callers(household):
+    """Keys are per token: two integrations made by the same person do not share answers."""
+    first, second = GraphQLClient(Client()), GraphQLClient(Client())
+    first.token = households.token(household["user"], name="payroll")
+    second.token = households.token(household["user"], name="hr portal")
+    made = first(CREATE, variables(household, "nightly-0001"))["data"]["createRenewal"]
+    assert made["errors"] == []
+    again = second(CREATE, variables(household, "nightly-0001"))["data"]["createRenewal"]
+    assert again["errors"][0]["code"] == "ALREADY_IN_OPEN_APPLICATION"  # a new request
+    assert first(CREATE, variables(household, "nightly-0001"))["data"]["createRenewal"] == made

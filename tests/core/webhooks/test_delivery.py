@@ -203,12 +203,10 @@ def test_the_workers_job_delivers_what_is_due_and_leaves_a_failing_endpoint_for_
     settings, household
 ):
     settings.WEBHOOK_RETRY_DELAYS = [60]
-    other, _ = factories.company("Other Employer")
+    other, [staff] = factories.company("Other Employer")
     with webhook_receiver() as good, webhook_receiver() as bad:
         register(household, good)
         bad.answers = [500] * 10
-        staff = factories.user()
-        other.staff.create(user=staff)
         register({"user": staff, "sponsor": other}, bad)
         for _ in range(3):
             publish(household)
