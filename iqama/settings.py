@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "core.visits",
     "core.webhooks",
     "core.reminders",
+    "core.bulk",
     "axes",
     "django_tasks",
     "django_tasks_db",

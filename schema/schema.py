@@ -27,6 +27,9 @@ from schema.applications.queries import ApplicationQuery
 from schema.applications.subscriptions import ApplicationSubscription
 from schema.applications.transfers import TransferConsentQuery
 from schema.applications.visits import VisitPermitQuery
+from schema.bulk.mutations import BulkMutation
+from schema.bulk.queries import BulkQuery
+from schema.bulk.subscriptions import BulkSubscription
 from schema.core.mutations import ResidencyMutation
 from schema.core.queries import ResidencyQuery
 from schema.core.subscriptions import PermitSubscription
@@ -53,6 +56,7 @@ class Query(
     OwnResidencyQuery,
     VisitPermitQuery,
     TransferConsentQuery,
+    BulkQuery,
     DocumentQuery,
     PaymentQuery,
     WebhookQuery,
@@ -65,6 +69,7 @@ class Query(
 class Mutation(
     ResidencyMutation,
     ApplicationMutation,
+    BulkMutation,
     DocumentMutation,
     PaymentMutation,
     WebhookMutation,
@@ -79,7 +84,11 @@ make_idempotent(Mutation)
 
 @strawberry.type
 class Subscription(
-    PermitSubscription, ApplicationSubscription, OwnResidencySubscription, ReminderSubscription
+    PermitSubscription,
+    ApplicationSubscription,
+    OwnResidencySubscription,
+    ReminderSubscription,
+    BulkSubscription,
 ):
     pass
 

@@ -46,6 +46,7 @@ class ApplicationErrorCode(enum.StrEnum):
     TRANSFER_PERMIT_EXPIRED = "transfer_permit_expired"
     TRANSFER_TOO_SOON = "transfer_too_soon"
     CONSENT_ALREADY_DECIDED = "consent_already_decided"
+    DUPLICATE_WORKER = "duplicate_worker"
 
 
 register_messages(
@@ -198,6 +199,10 @@ register_messages(
         ApplicationErrorCode.CONSENT_ALREADY_DECIDED: (
             "This consent was already decided ({decision}).",
             "تم البت في هذه الموافقة مسبقاً ({decision}).",
+        ),
+        ApplicationErrorCode.DUPLICATE_WORKER: (
+            "This worker is already in the list (at {first}).",
+            "هذا العامل مدرج في القائمة من قبل (في الموضع {first}).",
         ),
         ApplicationErrorCode.UNKNOWN_KIND: (
             "No such kind of application.",

@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     APPLICATION_CANCELLED = "application_cancelled", "Application cancelled"
     CONSENT_DECIDED = "consent_decided", "Consent given or refused"
     PAYMENT_STARTED = "payment_started", "Payment started"
+    BULK_RENEWAL_ACCEPTED = "bulk_renewal_accepted", "Bulk renewal accepted"
 
 
 class AppendOnly(models.QuerySet):
