@@ -11,10 +11,11 @@ The agencies are the simulator, answering in ``--latency-ms`` (50) ms.
 Measured: submissions per second (all of them over the wall time from the first request to the
 last answer), the p50/p95/max of one create + submit, the seconds from the last submission's
 answer to the last agency check settled (the database's own timestamps), and
-``queued_duplicates``: task rows queued beyond the first for a check (the sweeper's flood of
-issue 14). Before the load, the SQL statements of one create + submit are counted in this
-process (Django's test client on the same database) for a family renewing one child and one
-renewing four: they must be the same. Printed: the figures, the CPU each party used; the last
+``queued_duplicates``: the times a check was taken beyond its first (the sweeper's flood of
+issue 14; a check's row is its only queue entry, so this counts work done twice). Before the
+load, the SQL statements of one create + submit are counted in this process (Django's test
+client on the same database) for a family renewing one child and one renewing four: they must
+be the same. Printed: the figures, the CPU each party used; the last
 line is one JSON object.
 
 Run: ``.venv/bin/python bench/submit.py`` (about two minutes). Everything it starts is stopped

@@ -78,7 +78,7 @@ def locked_application(actor: Any, application_id: int | None, *, lock: bool) ->
     """The application, if the actor may act on it; NOT_FOUND as for a missing one."""
     queryset = visible_applications(actor)
     if lock:
-        queryset = queryset.select_for_update(of=("self",))
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
     application = queryset.filter(pk=application_id).first() if application_id else None
     if application is None:
         raise DomainError(PaymentErrorCode.NOT_FOUND, "applicationId")

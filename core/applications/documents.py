@@ -21,7 +21,7 @@ from core.applications.machine import application_transition
 from core.applications.models import Application, ApplicationItem, DocumentRequest
 from core.applications.states import GONE_ITEM_STATES, State
 from core.documents.models import Document, DocumentUse
-from core.documents.requirements import Missing, Resolved, resolve
+from core.documents.requirements import Asked, Missing, Resolved, resolve_many
 from core.events import ApplicationEventKind
 from core.models import Dependent
 
@@ -30,21 +30,35 @@ def documents_required() -> bool:
     return bool(settings.RENEWAL_RULES["REQUIRE_DOCUMENTS"])
 
 
-def _resolve_item(item: ApplicationItem, on_date: dt.date | None) -> list[Resolved]:
-    sponsor = item.application.sponsor
-    relation = (
-        Dependent.objects.filter(sponsor=sponsor, person_id=item.person_id, ended_on__isnull=True)
-        .values_list("relation", flat=True)
-        .first()
+def _resolve_items(items: list[ApplicationItem], on_date: dt.date | None) -> list[list[Resolved]]:
+    """What each item of one application needs, with the archive's documents that meet it;
+    read at once for all the items."""
+    if not items:
+        return []
+    application = items[0].application
+    relations = dict(
+        Dependent.objects.filter(
+            sponsor_id=application.sponsor_id,
+            person_id__in={item.person_id for item in items},
+            ended_on__isnull=True,
+        ).values_list("person_id", "relation")
     )
-    article = item.permit.article if item.permit_id else None
-    purpose = kind_of(item.application).document_purpose
-    return resolve(item.person, article, relation, on_date, purpose=purpose, sponsor=sponsor)
+    asked = [
+        Asked(
+            item.person,
+            item.permit.article if item.permit_id else None,
+            relations.get(item.person_id),
+        )
+        for item in items
+    ]
+    purpose = kind_of(application).document_purpose
+    return resolve_many(asked, on_date, purpose=purpose, sponsor=application.sponsor)
 
 
 def documents_for_item(item: ApplicationItem, on_date: dt.date | None = None) -> list[Document]:
     """The valid archived documents that meet an item's needs (one per need)."""
-    return [r.document for r in _resolve_item(item, on_date) if r.document is not None]
+    (resolved,) = _resolve_items([item], on_date)
+    return [r.document for r in resolved if r.document is not None]
 
 
 @dataclass
@@ -57,24 +71,36 @@ class AttachResult:
         return not self.missing
 
 
-def attach_documents(application: Application, on_date: dt.date | None = None) -> AttachResult:
-    """Record, for each live item, which archived documents it uses (replacing what an earlier
-    call recorded), and answer what is still missing per item. Call inside the caller's
-    transaction; calling it again after new uploads brings the record up to date."""
+def attach_documents(
+    application: Application,
+    on_date: dt.date | None = None,
+    *,
+    items: list[ApplicationItem] | None = None,
+) -> AttachResult:
+    """Record, for each live item (``items``, when the caller has them loaded), which archived
+    documents it uses (replacing what an earlier call recorded), and answer what is still
+    missing per item. Call inside the caller's transaction; calling it again after new uploads
+    brings the record up to date. The same few statements however many people the application
+    has."""
     result = AttachResult()
-    items = application.items.exclude(state__in=GONE_ITEM_STATES).select_related(
-        "person", "permit", "application__sponsor"
-    )
-    for item in items:
-        resolved = _resolve_item(item, on_date)
-        chosen = {r.document.pk: r for r in resolved if r.document is not None}
-        DocumentUse.objects.filter(item=item).exclude(document_id__in=chosen).delete()
-        already = set(DocumentUse.objects.filter(item=item).values_list("document_id", flat=True))
-        DocumentUse.objects.bulk_create(
-            DocumentUse(item=item, document_id=pk, whose=r.need.whose)
-            for pk, r in chosen.items()
-            if pk not in already
+    if items is None:
+        items = list(
+            application.items.exclude(state__in=GONE_ITEM_STATES).select_related(
+                "person", "permit", "application__sponsor"
+            )
         )
+    used = {
+        (use.item_id, use.document_id): use.pk
+        for use in DocumentUse.objects.filter(item__in=items).only("pk", "item_id", "document_id")
+    }
+    chosen_uses: set[tuple[int, int]] = set()
+    new_uses = []
+    for item, resolved in zip(items, _resolve_items(items, on_date), strict=True):
+        chosen = {r.document.pk: r for r in resolved if r.document is not None}
+        for pk, r in chosen.items():
+            chosen_uses.add((item.pk, pk))
+            if (item.pk, pk) not in used:
+                new_uses.append(DocumentUse(item=item, document_id=pk, whose=r.need.whose))
         result.attached[item.pk] = [r.document for r in chosen.values()]
         gaps = [
             Missing(r.need.kind, r.need.whose, r.owner_id, r.expired_on)
@@ -83,6 +109,11 @@ def attach_documents(application: Application, on_date: dt.date | None = None) -
         ]
         if gaps:
             result.missing[item.pk] = gaps
+    replaced = [pk for key, pk in used.items() if key not in chosen_uses]
+    if replaced:
+        DocumentUse.objects.filter(pk__in=replaced).delete()
+    if new_uses:
+        DocumentUse.objects.bulk_create(new_uses)
     return result
 
 
@@ -98,10 +129,12 @@ def open_requests(application: Application) -> QuerySet[DocumentRequest]:
     ).exclude(Exists(uploaded_since))
 
 
-def attach_and_report(application: Application, *, actor: Any) -> None:
+def attach_and_report(
+    application: Application, *, actor: Any, items: list[ApplicationItem] | None = None
+) -> None:
     """On submit: attach the valid archived documents and say, in the history, what is
     missing — the applicant can upload it while the agencies check."""
-    result = attach_documents(application)
+    result = attach_documents(application, items=items)
     missing = [
         {"person_id": gap.owner_id, "kind": gap.kind, "reason": gap.reason}
         for gaps in result.missing.values()
@@ -116,19 +149,31 @@ def attach_and_report(application: Application, *, actor: Any) -> None:
     )
 
 
-def request_missing(application: Application) -> bool:
-    """Attach what the archive holds; ask for the rest. True when nothing is missing."""
-    result = attach_documents(application)
-    for item_id, gaps in result.missing.items():
-        for gap in gaps:
-            DocumentRequest.objects.get_or_create(
-                item_id=item_id,
-                kind=gap.kind,
-                owner_id=gap.owner_id,
-                fulfilled_at__isnull=True,
-                defaults={"reason": f"{gap.reason} for the application", "requested_by": None},
-            )
-    return result.complete and not open_requests(application).exists()
+def request_missing(application: Application, items: list[ApplicationItem] | None = None) -> bool:
+    """Attach what the archive holds for the live items (``items`` when loaded); ask for the
+    rest (each document once: one already asked for and not yet provided is not asked again).
+    True when nothing is missing."""
+    result = attach_documents(application, items=items)
+    if result.complete:
+        return not open_requests(application).exists()
+    asked = set(
+        DocumentRequest.objects.filter(
+            item_id__in=result.missing, fulfilled_at__isnull=True
+        ).values_list("item_id", "kind", "owner_id")
+    )
+    DocumentRequest.objects.bulk_create(
+        DocumentRequest(
+            item_id=item_id,
+            kind=gap.kind,
+            owner_id=gap.owner_id,
+            reason=f"{gap.reason} for the application",
+            requested_by=None,
+        )
+        for item_id, gaps in result.missing.items()
+        for gap in gaps
+        if (item_id, gap.kind, gap.owner_id) not in asked
+    )
+    return False
 
 
 def wait_for_documents(application: Application, *, actor: Any, reason: str) -> None:

@@ -17,9 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from core import leases
 from core.applications.models import PeriodicJob
@@ -90,3 +93,19 @@ def _run_if_due(job: Job, now: dt.datetime) -> bool:
         last_error=error,
     )
     return True
+
+
+def tasks_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete task rows (agency reports) that succeeded more than ``TASK_RESULTS_KEEP_HOURS``
+    ago; failed ones stay for an operator to read."""
+    now = now or timezone.now()
+    keep = dt.timedelta(hours=float(settings.TASK_RESULTS_KEEP_HOURS))
+    deleted, _ = DBTaskResult.objects.filter(
+        status=TaskResultStatus.SUCCESSFUL, finished_at__lt=now - keep
+    ).delete()
+    return deleted
+
+
+def tasks_prune_job() -> str:
+    count = tasks_prune()
+    return f"deleted {count} finished task rows" if count else ""

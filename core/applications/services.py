@@ -8,14 +8,12 @@ What people a kind accepts, and what stops them, is the kind's (``kinds``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import access
-from core.applications import checks
 from core.applications.documents import (
     attach_and_report,
     attach_documents,
@@ -23,7 +21,7 @@ from core.applications.documents import (
     wait_for_documents,
 )
 from core.applications.errors import ApplicationErrorCode
-from core.applications.history import actor_or_none, record_event
+from core.applications.history import actor_or_none, events_batched, record_event
 from core.applications.kinds import KINDS, PersonChoice, kind_of
 from core.applications.machine import application_transition
 from core.applications.models import AgencyCheck, Application, ApplicationItem, DocumentRequest
@@ -35,13 +33,15 @@ from core.errors import DomainError, DomainErrors
 from core.events import ApplicationEventKind
 from core.law.rules import Law
 from core.names import free_text
+from core.request_id import current_request_id
 
 
 def locked_application(actor: Any, application_id: int | None) -> Application:
     """The application, locked, if the actor may act on it; NOT_FOUND as for a missing one."""
     application = (
         visible_applications(actor)
-        .select_for_update(of=("self",))
+        .select_for_update(of=("self",), no_key=True)
+        .select_related("sponsor__person")
         .filter(pk=application_id)
         .first()
     )
@@ -57,20 +57,19 @@ def _editable(actor: Any, application_id: int | None) -> Application:
     return application
 
 
-def _add_items(application: Application, people: Iterable[PersonChoice]) -> None:
+def _add_items(application: Application, people: list[PersonChoice]) -> None:
     """Every person the kind accepts, or every reason why not, all at once."""
     kind = kind_of(application)
     law = Law()
+    fields = [f"people.{index}" for index in range(len(people))]
     items, errors = [], []
-    for index, choice in enumerate(people):
-        field = f"people.{index}"
-        try:
-            item = kind.new_item(application, choice, field=field, law=law)
-        except DomainError as exc:
-            errors.append(exc)
+    made = kind.new_items(application, people, fields=fields, law=law)
+    for choice, field, item in zip(people, fields, made, strict=True):
+        if isinstance(item, DomainError):
+            errors.append(item)
             continue
-        except DomainErrors as exc:
-            errors += exc.errors
+        if isinstance(item, DomainErrors):
+            errors += item.errors
             continue
         problems = kind.item_problems(item, months=choice.months, law=law)
         for problem in problems:
@@ -80,7 +79,8 @@ def _add_items(application: Application, people: Iterable[PersonChoice]) -> None
     if errors:
         raise DomainErrors(errors)
     try:
-        with transaction.atomic():
+        # No savepoint: a lost race fails the whole transaction, which the error ends.
+        with transaction.atomic(savepoint=False):
             for item in items:
                 if item.person.pk is None:  # someone new the kind named (a visitor)
                     item.person.full_clean()
@@ -95,7 +95,7 @@ def _add_items(application: Application, people: Iterable[PersonChoice]) -> None
 def application_create(
     *, actor: Any, kind: str, sponsor_id: int | None, people: list[PersonChoice]
 ) -> Application:
-    sponsor = access.actable_sponsors(actor).filter(pk=sponsor_id).first()
+    sponsor = access.actable_sponsors(actor).select_related("person").filter(pk=sponsor_id).first()
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
     if not people:
@@ -145,17 +145,17 @@ def application_choose_duration(
 
 @transaction.atomic
 def application_submit(*, actor: Any, application_id: int | None) -> Application:
-    """Validate every item again, then create one check per item per agency and start them."""
+    """Validate every item again, then create one check per item per agency and start them.
+    The same few statements however many people the application has."""
     application = _editable(actor, application_id)
     kind = kind_of(application)
-    items = list(
-        application.items.select_related("person", "permit__holder", "application__sponsor__person")
-    )
+    items = list(application.items.select_related("person", "permit__holder"))
     if not items:
         raise DomainError(ApplicationErrorCode.EMPTY_APPLICATION, "people")
     law = Law()
     errors: list[DomainError] = []
     for item in items:
+        item.application = application  # one sponsor, read once for every item's rules
         if item.months is None:
             field = f"item.{item.person_id}"
             errors.append(DomainError(ApplicationErrorCode.DURATION_REQUIRED, field))
@@ -163,13 +163,16 @@ def application_submit(*, actor: Any, application_id: int | None) -> Application
         errors += kind.item_problems(item, months=item.months, law=law)
     if errors:
         raise DomainErrors(errors)
-    application_transition(application, State.SUBMITTED, actor=actor)
-    attach_and_report(application, actor=actor)
-    created = AgencyCheck.objects.bulk_create(
-        AgencyCheck(item=item, agency=agency) for item in items for agency in kind.agencies(item)
-    )
-    application_transition(application, State.CHECKING, actor=actor)
-    checks.schedule([check.pk for check in created])
+    with events_batched():
+        application_transition(application, State.SUBMITTED, actor=actor)
+        attach_and_report(application, actor=actor, items=items)
+        # The checks' rows are their queue: the workers claim them once this commits.
+        AgencyCheck.objects.bulk_create(
+            AgencyCheck(item=item, agency=agency, request_id=current_request_id())
+            for item in items
+            for agency in kind.agencies(item)
+        )
+        application_transition(application, State.CHECKING, actor=actor)
     return application
 
 

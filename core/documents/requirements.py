@@ -14,10 +14,11 @@ expired, and recent enough for kinds that must be, see ``kinds.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from core.articles import Article, Relation
@@ -114,10 +115,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def visit_needs(relation: str | None, on_date: dt.date) -> list[Need]:
+def visit_needs(relation: str | None, on_date: dt.date, law: Law | None = None) -> list[Need]:
     """What the law's visit term asks of the visitor besides: a return ticket, health
     insurance for the stay (``core.law.VisitTerm``)."""
-    term = Law(on_date).visit_term(relation) if relation else None
+    term = (law or Law(on_date)).visit_term(relation) if relation else None
     if term is None:
         return []
     return [
@@ -172,23 +173,30 @@ def _sponsor_person_id(person: Person, relation: str | None, sponsor: Sponsor | 
     return sponsor.person_id if sponsor is not None else None
 
 
-def _joined_at(person: Person, sponsor: Sponsor | None) -> dt.datetime | None:
-    """When the person came onto the sponsor's file (see ``core.documents.access``); for a
-    visitor, when the host first applied for them."""
-    if sponsor is None or person.pk is None:  # someone not yet on record has no archive
-        return None
-    if person.civil_id is None:
-        return (
-            person.application_items.filter(application__sponsor=sponsor)
-            .order_by("application__created_at")
-            .values_list("application__created_at", flat=True)
-            .first()
+def _joined_since(people: Sequence[Person], sponsor: Sponsor | None) -> dict[int, dt.datetime]:
+    """When each person came onto the sponsor's file (see ``core.documents.access``); for a
+    visitor, when the host first applied for them. One query per sort of person, however
+    many; someone not yet on record has no archive, and no sponsor means all of it."""
+    if sponsor is None:
+        return {}
+    on_record = [p for p in people if p.pk is not None]
+    visitors = {p.pk for p in on_record if p.civil_id is None}
+    residents = {p.pk for p in on_record if p.civil_id is not None}
+    since: dict[int, dt.datetime] = {}
+    if visitors:
+        first_applied = Min(
+            "application_items__application__created_at",
+            filter=Q(application_items__application__sponsor=sponsor),
         )
-    return (
-        Dependent.objects.filter(sponsor=sponsor, person=person, ended_on__isnull=True)
-        .values_list("joined_at", flat=True)
-        .first()
-    )
+        rows = Person.objects.filter(pk__in=visitors).annotate(first=first_applied)
+        since.update((pk, first) for pk, first in rows.values_list("pk", "first") if first)
+    if residents:
+        rows = Dependent.objects.filter(
+            sponsor=sponsor, person_id__in=residents, ended_on__isnull=True
+        ).order_by("pk")
+        for person_id, joined_at in rows.values_list("person_id", "joined_at"):
+            since.setdefault(person_id, joined_at)
+    return since
 
 
 def _best(
@@ -203,6 +211,65 @@ def _best(
     return None, max(lapsed, default=None)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """Whose documents are asked about: a person, under an article, in a relation to the
+    sponsor."""
+
+    person: Person
+    article: int | None
+    relation: str | None
+
+
+def resolve_many(
+    asked: Sequence[Asked],
+    on_date: dt.date | None = None,
+    *,
+    purpose: str = Purpose.RENEWAL,
+    sponsor: Sponsor | None = None,
+) -> list[list[Resolved]]:
+    """``resolve`` for several people of one sponsor at once (an application's): the archive
+    is read once for all of them."""
+    on_date = on_date or timezone.localdate()
+    law = Law(on_date)  # read only if a visit asks
+    plans: list[tuple[Person, list[Need], dict[str, int]]] = []
+    for one in asked:
+        needs = needs_for(purpose, one.article, one.relation)
+        if purpose == Purpose.VISIT_PERMIT:
+            needs += [n for n in visit_needs(one.relation, on_date, law) if n not in needs]
+        owners = {Whose.HOLDER: one.person.pk}
+        if any(n.whose == Whose.SPONSOR for n in needs):
+            sponsor_person = _sponsor_person_id(one.person, one.relation, sponsor)
+            if sponsor_person is not None:
+                owners[Whose.SPONSOR] = sponsor_person
+        plans.append((one.person, [n for n in needs if n.whose in owners], owners))
+    owner_ids = {pk for _, _, owners in plans for pk in owners.values() if pk is not None}
+    kinds = {n.kind for _, needs, _ in plans for n in needs}
+    documents = (
+        list(Document.objects.filter(owner_id__in=owner_ids, kind__in=kinds))
+        if owner_ids and kinds
+        else []
+    )
+    joined = _joined_since([one.person for one in asked], sponsor)
+    answers = []
+    for person, needs, owners in plans:
+        since = joined.get(person.pk)
+        archive: dict[tuple[int, str], list[Document]] = {}
+        for document in documents:
+            if document.owner_id not in owners.values():
+                continue
+            if document.owner_id == person.pk and since and document.uploaded_at < since:
+                continue  # archived before the person came onto this sponsor's file: not theirs
+            archive.setdefault((document.owner_id, document.kind), []).append(document)
+        resolved = []
+        for need in needs:
+            owner_id = owners[need.whose]
+            document, expired_on = _best(archive.get((owner_id, need.kind), []), on_date)
+            resolved.append(Resolved(need, owner_id, document, expired_on))
+        answers.append(resolved)
+    return answers
+
+
 def resolve(
     person: Person,
     article: int | None,
@@ -213,30 +280,8 @@ def resolve(
     sponsor: Sponsor | None = None,
 ) -> list[Resolved]:
     """Each need with the archived document that meets it, if any."""
-    on_date = on_date or timezone.localdate()
-    needs = needs_for(purpose, article, relation)
-    if purpose == Purpose.VISIT_PERMIT:
-        needs += [n for n in visit_needs(relation, on_date) if n not in needs]
-    owners = {Whose.HOLDER: person.pk}
-    if any(n.whose == Whose.SPONSOR for n in needs):
-        sponsor_person = _sponsor_person_id(person, relation, sponsor)
-        if sponsor_person is not None:
-            owners[Whose.SPONSOR] = sponsor_person
-    needs = [n for n in needs if n.whose in owners]  # companies' papers are not asked here
-    archive: dict[tuple[int, str], list[Document]] = {}
-    joined = _joined_at(person, sponsor)
-    for document in Document.objects.filter(
-        owner_id__in=set(owners.values()), kind__in={n.kind for n in needs}
-    ):
-        if document.owner_id == person.pk and joined and document.uploaded_at < joined:
-            continue  # archived before the person came onto this sponsor's file: not theirs
-        archive.setdefault((document.owner_id, document.kind), []).append(document)
-    resolved = []
-    for need in needs:
-        owner_id = owners[need.whose]
-        document, expired_on = _best(archive.get((owner_id, need.kind), []), on_date)
-        resolved.append(Resolved(need, owner_id, document, expired_on))
-    return resolved
+    asked = [Asked(person, article, relation)]
+    return resolve_many(asked, on_date, purpose=purpose, sponsor=sponsor)[0]
 
 
 def missing_documents(

@@ -11,12 +11,22 @@ gives a ``VisitPermit`` for the months paid, from the day it is issued.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils import timezone
 
 from core.agencies.base import Subject
 from core.applications.errors import ApplicationErrorCode
-from core.applications.kinds.base import Charge, ChargeKind, Durations, Facts, Limit, PersonChoice
+from core.applications.kinds.base import (
+    Charge,
+    ChargeKind,
+    Durations,
+    Facts,
+    Limit,
+    NewItem,
+    PersonChoice,
+    one_at_a_time,
+)
 from core.applications.kinds.periods import add_months, months_within
 from core.applications.kinds.renewal import sponsor_own_permit
 from core.applications.models import AgencyName, Application, ApplicationItem
@@ -58,7 +68,18 @@ class Visit:
     title_ar = "إذن زيارة عائلية"
     document_purpose = Purpose.VISIT_PERMIT
 
-    def new_item(
+    def new_items(
+        self,
+        application: Application,
+        choices: Sequence[PersonChoice],
+        *,
+        fields: Sequence[str],
+        law: Law,
+    ) -> list[NewItem]:
+        """Each visitor alone: a visitor is found (or made) by passport."""
+        return one_at_a_time(self._new_item, application, choices, fields=fields, law=law)
+
+    def _new_item(
         self, application: Application, choice: PersonChoice, *, field: str, law: Law
     ) -> ApplicationItem:
         if choice.visitor is None or not choice.relation:
