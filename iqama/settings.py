@@ -157,6 +157,14 @@ else:
     # never reused) and without a pool each request paid for a new PostgreSQL backend: some
     # 5 ms of latency, and as many backends as requests in flight. The pool also bounds the
     # connections one process holds; a request waits up to DB_POOL_TIMEOUT for one.
+    # Parameters sent apart from the statement, and a statement a connection has run twice
+    # prepared on it (psycopg), so that PostgreSQL parses and plans it once per connection:
+    # measured, a third less PostgreSQL CPU per submission and per agency check
+    # (docs/operations.md). Behind a transaction-pooling PgBouncer, DB_PREPARE_THRESHOLD=off.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["server_side_binding"] = os.environ.get("DB_SERVER_SIDE_BINDING", "1") == "1"
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "2").strip().lower()
+    _options["prepare_threshold"] = None if _prepare in ("", "off", "none") else int(_prepare)
     _pool_size = int(os.environ.get("DB_POOL_MAX_SIZE", "20"))
     if _pool_size > 0 and not DATABASES["default"].get("CONN_MAX_AGE"):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
