@@ -4,8 +4,10 @@ agency checks, against PostgreSQL, as production runs (docs/operations.md).
 The shape: ``--web`` (2) daphne processes and ``--workers`` (2) ``application_worker`` processes
 on a PostgreSQL database and a Redis channel prefix of the run's own; ``--submissions`` (1,000)
 sponsors, each renewing one child (distinct people), seeded through ``core.households``; a
-client of ``--concurrency`` (8) threads that, for each, calls ``createRenewal`` then
-``submitApplication`` over HTTP with the sponsor's API token, the web processes taken in turn.
+client of ``--concurrency`` (8) threads that, for each, creates and submits the renewal over
+HTTP with the sponsor's API token, the web processes taken in turn: in one call, as an HR
+system does (``createRenewal(submit: true)``), or with ``--two-calls`` as an applicant's screens
+do (``createRenewal``, then ``submitApplication``).
 The agencies are the simulator, answering in ``--latency-ms`` (50) ms.
 
 Measured: submissions per second (all of them over the wall time from the first request to the
@@ -14,8 +16,8 @@ answer to the last agency check settled (the database's own timestamps), and
 ``queued_duplicates``: the times a check was taken beyond its first (the sweeper's flood of
 issue 14; a check's row is its only queue entry, so this counts work done twice). Before the
 load, the SQL statements of one create + submit are counted in this process (Django's test
-client on the same database) for a family renewing one child and one renewing four: they must
-be the same. Printed: the figures, the CPU each party used; the last
+client on the same database) for a family renewing one child and one renewing four, both ways:
+they must be the same. Printed: the figures, the CPU each party used; the last
 line is one JSON object.
 
 Run: ``.venv/bin/python bench/submit.py`` (about two minutes). Everything it starts is stopped
@@ -63,6 +65,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="application workers (2)")
     parser.add_argument("--latency-ms", type=int, default=50, help="agency answer time (50)")
     parser.add_argument("--settle-timeout", type=float, default=180)
+    parser.add_argument(
+        "--two-calls",
+        action="store_true",
+        help="createRenewal, then submitApplication (default: createRenewal(submit: true))",
+    )
     parser.add_argument("--keep-logs", help="copy the processes' logs into this directory")
     return parser.parse_args(argv)
 
@@ -117,7 +124,9 @@ def main(argv: list[str]) -> int:
             try:
                 cpu_before = _cpu(daphnes, workers)
                 machine_before = machine_cpu()
-                load = submit_load.run([d.url for d in daphnes], renewing, args.concurrency)
+                load = submit_load.run(
+                    [d.url for d in daphnes], renewing, args.concurrency, args.two_calls
+                )
                 print(f"load done: {len(load.seconds)} submitted, {len(load.errors)} errors")
                 settled = submit_measure.wait_settled(args.settle_timeout)
                 cpu_after = _cpu(daphnes, workers)

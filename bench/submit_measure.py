@@ -17,21 +17,31 @@ from django.db.models import Count, Max, Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.submit_load import CREATE, SUBMIT, Load
+from bench.submit_load import CREATE, CREATE_AND_SUBMIT, SUBMIT, Load
 from core.applications.models import FINISHED_CHECKS, AgencyCheck
 
 
 def statements_per_submission(seed: ModuleType) -> dict[str, int]:
-    """SQL statements of one create + submit, through the API, for one child and for four."""
+    """SQL statements of one create + submit, through the API, for one child and for four:
+    in one call (``createRenewal(submit: true)``) and in two (``createRenewal``, then
+    ``submitApplication``)."""
     counts = {}
-    for children in (1, 4):
-        (family,) = seed.seed(1, children, label=f"count{children}")
-        client = Client(headers={"Authorization": f"Bearer {family.token}"})
-        people = [{"personId": gid, "months": 12} for gid in family.person_gids]
-        with CaptureQueriesContext(connection) as queries:
-            created = _post(client, CREATE, {"sponsor": family.sponsor_gid, "people": people})
-            _post(client, SUBMIT, {"id": created["createRenewal"]["application"]["id"]})
-        counts[f"{children} person" + ("s" if children > 1 else "")] = len(queries)
+    for two_calls in (False, True):
+        for children in (1, 4):
+            (family,) = seed.seed(1, children, label=f"count{children}{int(two_calls)}")
+            client = Client(headers={"Authorization": f"Bearer {family.token}"})
+            variables = {
+                "sponsor": family.sponsor_gid,
+                "people": [{"personId": gid, "months": 12} for gid in family.person_gids],
+            }
+            with CaptureQueriesContext(connection) as queries:
+                if two_calls:
+                    created = _post(client, CREATE, variables)
+                    _post(client, SUBMIT, {"id": created["createRenewal"]["application"]["id"]})
+                else:
+                    _post(client, CREATE_AND_SUBMIT, variables)
+            how = "two calls" if two_calls else "one call"
+            counts[f"{how}, {children} person" + ("s" if children > 1 else "")] = len(queries)
     return counts
 
 
@@ -92,6 +102,7 @@ def summary(
         "checks": AgencyCheck.objects.count(),
         "unsettled_checks": settled["unsettled"],
         "statements_per_create_and_submit": statements,
+        "calls": "createRenewal, submitApplication" if args.two_calls else "createRenewal(submit)",
         "concurrency": args.concurrency,
         "web_processes": args.web,
         "workers": args.workers,

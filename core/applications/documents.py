@@ -76,12 +76,13 @@ def attach_documents(
     on_date: dt.date | None = None,
     *,
     items: list[ApplicationItem] | None = None,
+    new_items: bool = False,
 ) -> AttachResult:
-    """Record, for each live item (``items``, when the caller has them loaded), which archived
-    documents it uses (replacing what an earlier call recorded), and answer what is still
-    missing per item. Call inside the caller's transaction; calling it again after new uploads
-    brings the record up to date. The same few statements however many people the application
-    has."""
+    """Record, for each live item (``items``, when the caller has them loaded; ``new_items``:
+    just made, using nothing yet), which archived documents it uses (replacing what an earlier
+    call recorded), and answer what is still missing per item. Call inside the caller's
+    transaction; calling it again after new uploads brings the record up to date. The same
+    few statements however many people the application has."""
     result = AttachResult()
     if items is None:
         items = list(
@@ -89,10 +90,8 @@ def attach_documents(
                 "person", "permit", "application__sponsor"
             )
         )
-    used = {
-        (use.item_id, use.document_id): use.pk
-        for use in DocumentUse.objects.filter(item__in=items).only("pk", "item_id", "document_id")
-    }
+    uses = DocumentUse.objects.filter(item__in=items).only("pk", "item_id", "document_id")
+    used = {} if new_items else {(use.item_id, use.document_id): use.pk for use in uses}
     chosen_uses: set[tuple[int, int]] = set()
     new_uses = []
     for item, resolved in zip(items, _resolve_items(items, on_date), strict=True):
@@ -130,11 +129,15 @@ def open_requests(application: Application) -> QuerySet[DocumentRequest]:
 
 
 def attach_and_report(
-    application: Application, *, actor: Any, items: list[ApplicationItem] | None = None
+    application: Application,
+    *,
+    actor: Any,
+    items: list[ApplicationItem] | None = None,
+    new_items: bool = False,
 ) -> None:
     """On submit: attach the valid archived documents and say, in the history, what is
     missing — the applicant can upload it while the agencies check."""
-    result = attach_documents(application, items=items)
+    result = attach_documents(application, items=items, new_items=new_items)
     missing = [
         {"person_id": gap.owner_id, "kind": gap.kind, "reason": gap.reason}
         for gaps in result.missing.values()

@@ -57,10 +57,12 @@ def _editable(actor: Any, application_id: int | None) -> Application:
     return application
 
 
-def _add_items(application: Application, people: list[PersonChoice]) -> None:
-    """Every person the kind accepts, or every reason why not, all at once."""
+def _add_items(
+    application: Application, people: list[PersonChoice], *, law: Law, months_required: bool
+) -> list[ApplicationItem]:
+    """Every person the kind accepts, or every reason why not, all at once. To submit at once,
+    every person's months must be chosen (``months_required``)."""
     kind = kind_of(application)
-    law = Law()
     fields = [f"people.{index}" for index in range(len(people))]
     items, errors = [], []
     made = kind.new_items(application, people, fields=fields, law=law)
@@ -72,6 +74,8 @@ def _add_items(application: Application, people: list[PersonChoice]) -> None:
             errors += item.errors
             continue
         problems = kind.item_problems(item, months=choice.months, law=law)
+        if months_required and choice.months is None:
+            problems.append(DomainError(ApplicationErrorCode.DURATION_REQUIRED, "months"))
         for problem in problems:
             problem.field = f"{field}.{problem.field}"
         errors += problems
@@ -89,12 +93,20 @@ def _add_items(application: Application, people: list[PersonChoice]) -> None:
             ApplicationItem.objects.bulk_create(items)
     except IntegrityError as exc:  # lost a race for a person to another application
         raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
+    return items
 
 
 @transaction.atomic
 def application_create(
-    *, actor: Any, kind: str, sponsor_id: int | None, people: list[PersonChoice]
+    *,
+    actor: Any,
+    kind: str,
+    sponsor_id: int | None,
+    people: list[PersonChoice],
+    submit: bool = False,
 ) -> Application:
+    """A draft with these people; with ``submit``, submitted in the same transaction (an
+    integration's one call: created and checking, or, if anything stops it, nothing written)."""
     sponsor = access.actable_sponsors(actor).select_related("person").filter(pk=sponsor_id).first()
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
@@ -103,14 +115,17 @@ def application_create(
     application = Application.objects.create(
         sponsor=sponsor, kind=KINDS[kind].name, created_by=actor_or_none(actor)
     )
-    _add_items(application, people)
-    record_event(
-        application,
-        actor=actor,
-        kind=ApplicationEventKind.TRANSITION,
-        to_state=State.DRAFT,
-        detail={},
-    )
+    with events_batched():
+        items = _add_items(application, people, law=Law(), months_required=submit)
+        record_event(
+            application,
+            actor=actor,
+            kind=ApplicationEventKind.TRANSITION,
+            to_state=State.DRAFT,
+            detail={},
+        )
+        if submit:  # the kind's rules were just applied, for the months chosen
+            _submit(application, items, actor=actor, new_items=True)
     return application
 
 
@@ -119,7 +134,7 @@ def application_add_people(
     *, actor: Any, application_id: int | None, people: list[PersonChoice]
 ) -> Application:
     application = _editable(actor, application_id)
-    _add_items(application, people)
+    _add_items(application, people, law=Law(), months_required=False)
     return application
 
 
@@ -164,16 +179,29 @@ def application_submit(*, actor: Any, application_id: int | None) -> Application
     if errors:
         raise DomainErrors(errors)
     with events_batched():
-        application_transition(application, State.SUBMITTED, actor=actor)
-        attach_and_report(application, actor=actor, items=items)
-        # The checks' rows are their queue: the workers claim them once this commits.
-        AgencyCheck.objects.bulk_create(
-            AgencyCheck(item=item, agency=agency, request_id=current_request_id())
-            for item in items
-            for agency in kind.agencies(item)
-        )
-        application_transition(application, State.CHECKING, actor=actor)
+        _submit(application, items, actor=actor)
     return application
+
+
+def _submit(
+    application: Application,
+    items: list[ApplicationItem],
+    *,
+    actor: Any,
+    new_items: bool = False,
+) -> None:
+    """Submitted, the archive's documents attached (``new_items``: the items were just made
+    and use none yet), one check per item per agency the kind names: checking."""
+    application_transition(application, State.SUBMITTED, actor=actor)
+    attach_and_report(application, actor=actor, items=items, new_items=new_items)
+    # The checks' rows are their queue: the workers claim them once this commits.
+    kind = kind_of(application)
+    AgencyCheck.objects.bulk_create(
+        AgencyCheck(item=item, agency=agency, request_id=current_request_id())
+        for item in items
+        for agency in kind.agencies(item)
+    )
+    application_transition(application, State.CHECKING, actor=actor)
 
 
 @transaction.atomic
