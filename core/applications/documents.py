@@ -23,7 +23,6 @@ from core.applications.states import GONE_ITEM_STATES, State
 from core.documents.models import Document, DocumentUse
 from core.documents.requirements import Asked, Missing, Resolved, resolve_many
 from core.events import ApplicationEventKind
-from core.models import Dependent
 
 
 def documents_required() -> bool:
@@ -31,26 +30,12 @@ def documents_required() -> bool:
 
 
 def _resolve_items(items: list[ApplicationItem], on_date: dt.date | None) -> list[list[Resolved]]:
-    """What each item of one application needs, with the archive's documents that meet it;
-    read at once for all the items."""
+    """What each item of one application needs, by the article and relation the item was made
+    for, with the archive's documents that meet it; read at once for all the items."""
     if not items:
         return []
     application = items[0].application
-    relations = dict(
-        Dependent.objects.filter(
-            sponsor_id=application.sponsor_id,
-            person_id__in={item.person_id for item in items},
-            ended_on__isnull=True,
-        ).values_list("person_id", "relation")
-    )
-    asked = [
-        Asked(
-            item.person,
-            item.permit.article if item.permit_id else None,
-            relations.get(item.person_id),
-        )
-        for item in items
-    ]
+    asked = [Asked(item.person, item.article, item.relation or None) for item in items]
     purpose = kind_of(application).document_purpose
     return resolve_many(asked, on_date, purpose=purpose, sponsor=application.sponsor)
 
@@ -152,38 +137,62 @@ def attach_and_report(
     )
 
 
-def request_missing(application: Application, items: list[ApplicationItem] | None = None) -> bool:
+def request_missing(
+    application: Application, items: list[ApplicationItem] | None = None
+) -> list[dict[str, Any]]:
     """Attach what the archive holds for the live items (``items`` when loaded); ask for the
     rest (each document once: one already asked for and not yet provided is not asked again).
-    True when nothing is missing."""
+    Answers what is still missing, as the history says it (empty: nothing is)."""
     result = attach_documents(application, items=items)
-    if result.complete:
-        return not open_requests(application).exists()
-    asked = set(
+    unfulfilled = set(
         DocumentRequest.objects.filter(
-            item_id__in=result.missing, fulfilled_at__isnull=True
+            item__application=application, fulfilled_at__isnull=True
         ).values_list("item_id", "kind", "owner_id")
     )
+    gaps = {
+        (item_id, gap.kind, gap.owner_id): gap
+        for item_id, item_gaps in result.missing.items()
+        for gap in item_gaps
+    }
     DocumentRequest.objects.bulk_create(
         DocumentRequest(
             item_id=item_id,
-            kind=gap.kind,
-            owner_id=gap.owner_id,
+            kind=kind,
+            owner_id=owner_id,
             reason=f"{gap.reason} for the application",
             requested_by=None,
         )
-        for item_id, gaps in result.missing.items()
-        for gap in gaps
-        if (item_id, gap.kind, gap.owner_id) not in asked
+        for (item_id, kind, owner_id), gap in gaps.items()
+        if (item_id, kind, owner_id) not in unfulfilled
     )
-    return False
-
-
-def wait_for_documents(application: Application, *, actor: Any, reason: str) -> None:
     missing = [
-        {"person_id": r.owner_id, "kind": r.kind, "reason": r.reason}
-        for r in open_requests(application)
+        {"person_id": owner_id, "kind": kind, "reason": f"{gap.reason} for the application"}
+        for (_, kind, owner_id), gap in gaps.items()
     ]
+    if any(request not in gaps for request in unfulfilled):
+        # Asked for otherwise (an officer's request): missing until something is uploaded.
+        missing += [
+            {"person_id": r.owner_id, "kind": r.kind, "reason": r.reason}
+            for r in open_requests(application)
+            if (r.item_id, r.kind, r.owner_id) not in gaps
+        ]
+    return missing
+
+
+def wait_for_documents(
+    application: Application,
+    *,
+    actor: Any,
+    reason: str,
+    missing: list[dict[str, Any]] | None = None,
+) -> None:
+    """Wait for the documents ``missing`` (``request_missing``'s answer; by default what is
+    asked for and not yet uploaded)."""
+    if missing is None:
+        missing = [
+            {"person_id": r.owner_id, "kind": r.kind, "reason": r.reason}
+            for r in open_requests(application)
+        ]
     application_transition(application, State.WAITING_FOR_DOCUMENTS, actor=actor, reason=reason)
     record_event(
         application,

@@ -111,7 +111,8 @@ def _write(recorded: list[_Recorded]) -> None:
             following[a_key] += 1
             following[s_key] += 1
         ApplicationEvent.objects.bulk_create([r.event for r in recorded])
-    holders = _holders({r.application.pk for r in recorded if r.holders is None})
+    unknown = {r.application.pk for r in recorded if r.holders is None}
+    holders = _holders({r.application for r in recorded if r.application.pk in unknown})
     for r in recorded:
         people = r.holders
         if people is None:
@@ -121,9 +122,22 @@ def _write(recorded: list[_Recorded]) -> None:
         announce_after_commit(application_changed, message_of(r.event, r.application, people))
 
 
-def _holders(application_ids: set[int]) -> dict[int, tuple[int, ...]]:
+def holders_known(application: Application, items: list[ApplicationItem]) -> None:
+    """Say who has a login among the people of ``application``, from all its items as loaded
+    (``person`` with them), so that its events need not read it."""
+    application._holder_ids = tuple(i.person_id for i in items if i.person.user_id is not None)
+
+
+def _holders(applications: set[Application]) -> dict[int, tuple[int, ...]]:
     """The people with a login on each application: they watch their own part of it."""
     found: dict[int, tuple[int, ...]] = {}
+    application_ids = set()
+    for application in applications:
+        known = getattr(application, "_holder_ids", None)
+        if known is None:
+            application_ids.add(application.pk)
+        else:
+            found[application.pk] = known
     if not application_ids:
         return found
     rows = ApplicationItem.objects.filter(

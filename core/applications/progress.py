@@ -84,8 +84,8 @@ def _progress(application: Application, live: list[ApplicationItem]) -> None:
     statuses = [check.status for item in remaining for check in item.checks.all()]
     if application.state != State.CHECKING or any(s != CheckStatus.CLEAR for s in statuses):
         return
-    if documents_required() and not request_missing(application, remaining):
-        wait_for_documents(application, actor=None, reason="documents missing")
+    if documents_required() and (missing := request_missing(application, remaining)):
+        wait_for_documents(application, actor=None, reason="documents missing", missing=missing)
         return
     application.payment_round += 1
     application.amount_due = payment_stage().quote(application)

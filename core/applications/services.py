@@ -21,7 +21,12 @@ from core.applications.documents import (
     wait_for_documents,
 )
 from core.applications.errors import ApplicationErrorCode
-from core.applications.history import actor_or_none, events_batched, record_event
+from core.applications.history import (
+    actor_or_none,
+    events_batched,
+    holders_known,
+    record_event,
+)
 from core.applications.kinds import KINDS, PersonChoice, kind_of
 from core.applications.machine import application_transition
 from core.applications.models import AgencyCheck, Application, ApplicationItem, DocumentRequest
@@ -117,6 +122,7 @@ def application_create(
     )
     with events_batched():
         items = _add_items(application, people, law=Law(), months_required=submit)
+        holders_known(application, items)
         record_event(
             application,
             actor=actor,
@@ -178,6 +184,7 @@ def application_submit(*, actor: Any, application_id: int | None) -> Application
         errors += kind.item_problems(item, months=item.months, law=law)
     if errors:
         raise DomainErrors(errors)
+    holders_known(application, items)
     with events_batched():
         _submit(application, items, actor=actor)
     return application
