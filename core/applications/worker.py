@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 RESTART_DELAY_SECONDS = 1.0
 # How often the periodic jobs' loop looks for a due job.
 PERIODIC_TICK_SECONDS = 0.5
+# How often, at most, an idle worker looks for a task (checks: ``interval``).
+TASK_POLL_SECONDS = 1.0
 # Tasks in flight in daphne's own worker thread (the embedded default): SQLite takes one writer
 # at a time, so more threads would only queue for its lock.
 INPROCESS_CONCURRENCY = 4
@@ -57,7 +59,9 @@ class ApplicationWorker(Worker):
     ) -> None:
         super().__init__(
             queue_names=["*"],
-            interval=interval,
+            # Tasks (agency reports) wait a little: polling for them as often as for checks
+            # would cost more than it saves.
+            interval=max(interval, TASK_POLL_SECONDS),
             batch=False,
             backend_name="default",
             startup_delay=False,
