@@ -124,6 +124,20 @@ def actable_sponsors(user: Any) -> QuerySet[Sponsor]:
     return represented_sponsors(user)
 
 
+def actable_sponsor(user: Any, sponsor_id: int | None) -> Sponsor | None:
+    """One sponsor of ``actable_sponsors``, with its person, or None: read by its key, then
+    the user's part in it checked (their own file, or staff of it), which costs less than
+    filtering every sponsor by both."""
+    if sponsor_id is None or not (user and user.is_authenticated and user.is_active):
+        return None
+    sponsor = Sponsor.objects.select_related("person").filter(pk=sponsor_id).first()
+    if sponsor is None or is_back_office(user):
+        return sponsor
+    if sponsor.person is not None and sponsor.person.user_id == user.pk:
+        return sponsor
+    return sponsor if sponsor.staff.filter(user_id=user.pk).exists() else None
+
+
 def may_act_for_sponsor(user: Any, sponsor: Sponsor) -> bool:
     """Whether the user may change the sponsor's file (add dependents, renew, pay)."""
     return is_back_office(user) or represented_sponsors(user).filter(pk=sponsor.pk).exists()

@@ -71,7 +71,7 @@ class Preview:
 
 
 def _sponsor(actor: Any, sponsor_id: int | None) -> Sponsor:
-    sponsor = access.actable_sponsors(actor).select_related("person").filter(pk=sponsor_id).first()
+    sponsor = access.actable_sponsor(actor, sponsor_id)
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
     return sponsor

@@ -112,7 +112,7 @@ def application_create(
 ) -> Application:
     """A draft with these people; with ``submit``, submitted in the same transaction (an
     integration's one call: created and checking, or, if anything stops it, nothing written)."""
-    sponsor = access.actable_sponsors(actor).select_related("person").filter(pk=sponsor_id).first()
+    sponsor = access.actable_sponsor(actor, sponsor_id)
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
     if not people:

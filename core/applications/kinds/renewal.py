@@ -133,15 +133,19 @@ class Renewal:
             )
         }
         people = {pk: d.person for pk, d in on_file.items()}
-        if sponsor.person_id is not None and sponsor.person_id in wanted:
+        if sponsor.person_id is not None:  # the sponsor's own permit bounds their family's
             people[sponsor.person_id] = sponsor.person
         permits: dict[int, ResidencyPermit] = {}
-        for permit in (
-            ResidencyPermit.objects.select_related("holder", "sponsor")
-            .filter(holder_id__in=people, cancelled_at__isnull=True)
-            .order_by("holder_id", "-expires_on", "-pk")
-        ):
-            permits.setdefault(permit.holder_id, permit)
+        for permit in ResidencyPermit.objects.filter(
+            holder_id__in=people, cancelled_at__isnull=True
+        ).order_by("holder_id", "-expires_on", "-pk"):
+            if permit.holder_id not in permits:
+                permit.holder = people[permit.holder_id]
+                permits[permit.holder_id] = permit
+        if sponsor.person_id is not None:
+            sponsor._own_permit = permits.get(sponsor.person_id)
+            if sponsor.person_id not in wanted:
+                del people[sponsor.person_id]
         busy = set(
             ApplicationItem.objects.filter(open_person_id__in=people).values_list(
                 "open_person_id", flat=True
