@@ -209,9 +209,11 @@ CHECK_RETRY_DELAYS = [
 ]
 # Successful task rows are deleted after this many hours (a periodic job of the workers).
 TASK_RESULTS_KEEP_HOURS = float(os.environ.get("TASK_RESULTS_KEEP_HOURS", "24"))
-# Tasks one worker process runs at once (threads; keep it under DB_POOL_MAX_SIZE), and how many
+# Tasks one worker process runs at once (threads; keep it under DB_POOL_MAX_SIZE), the agency
+# checks it holds at once (asked without a database connection: docs/workers.md), and how many
 # calls one process may have in flight to each agency (core.agencies.registry).
 WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "16"))
+CHECKS_IN_FLIGHT = int(os.environ.get("CHECKS_IN_FLIGHT", "32"))
 AGENCY_CONCURRENCY = int(os.environ.get("AGENCY_CONCURRENCY", "8"))
 # `make run` sets IQAMA_INPROCESS_WORKER=1: a worker thread inside daphne (iqama/asgi.py), for
 # the in-memory channel layer, which cannot carry a separate worker's events to subscribers.

@@ -6,10 +6,10 @@ application_worker`` (separate processes, any number of machines sharing the dat
 the embedded default, as a thread inside the daphne process (``IQAMA_INPROCESS_WORKER=1``,
 started by ``iqama/asgi.py``).
 
-Agencies answer slowly, so a worker keeps up to ``concurrency`` checks in flight at once, and
-as many tasks, each in a thread of a bounded pool (``core.agencies.registry`` bounds the calls
-per agency). Each claims only what it has room for, so what a worker holds is what it is
-working on.
+Agencies answer slowly, so a worker keeps up to ``checks_in_flight`` checks in flight at once
+(asked without a database connection) and up to ``concurrency`` tasks, each in a thread of a
+bounded pool (``core.agencies.registry`` bounds the calls per agency). Each claims only what it
+has room for, so what a worker holds is what it is working on.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ PERIODIC_TICK_SECONDS = 0.5
 # How often, at most, an idle worker looks for a task (checks: ``interval``).
 TASK_POLL_SECONDS = 1.0
 # Tasks in flight in daphne's own worker thread (the embedded default): SQLite takes one writer
-# at a time, so more threads would only queue for its lock.
+# at a time, so more threads would only queue for its lock (checks are written by two threads
+# whatever their number).
 INPROCESS_CONCURRENCY = 4
 
 
@@ -56,6 +57,7 @@ class ApplicationWorker(Worker):
         interval: float = 0.2,
         worker_id: str | None = None,
         concurrency: int | None = None,
+        checks_in_flight: int | None = None,
     ) -> None:
         super().__init__(
             queue_names=["*"],
@@ -75,7 +77,9 @@ class ApplicationWorker(Worker):
         self._stop = threading.Event()
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self.checks = CheckRunner(
-            capacity=self.concurrency, interval=interval, prepare_thread=self._prepare_thread
+            capacity=checks_in_flight or int(settings.CHECKS_IN_FLIGHT),
+            interval=interval,
+            prepare_thread=self._prepare_thread,
         )
 
     def _prepare_thread(self) -> None:
