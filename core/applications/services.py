@@ -199,7 +199,7 @@ def _submit(
 ) -> None:
     """Submitted, the archive's documents attached (``new_items``: the items were just made
     and use none yet), one check per item per agency the kind names: checking."""
-    application_transition(application, State.SUBMITTED, actor=actor)
+    application_transition(application, State.SUBMITTED, actor=actor, passing=True)
     attach_and_report(application, actor=actor, items=items, new_items=new_items)
     # The checks' rows are their queue: the workers claim them once this commits.
     kind = kind_of(application)
