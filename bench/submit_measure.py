@@ -29,7 +29,7 @@ def statements_per_submission(seed: ModuleType) -> dict[str, int]:
     counts = {}
     for two_calls in (None, False, True):
         for children in (1, 4) if two_calls is not None else (1,):
-            (family,) = seed.seed(1, children, label=f"count{children}{int(two_calls)}")
+            (family,) = seed.seed(1, children, label=f"count{children}{two_calls}")
             client = Client(headers={"Authorization": f"Bearer {family.token}"})
             variables = {
                 "sponsor": family.sponsor_gid,
