@@ -10,7 +10,7 @@ domain never imports its listeners.
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -47,7 +47,9 @@ class ApplicationMessage:
     holder_ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "kind": str(self.kind)}
+        """For the channel layer: the fields as they are (``detail`` copied, never shared)."""
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {**fields, "kind": str(self.kind), "detail": dict(self.detail)}
 
 
 @dataclass(frozen=True)

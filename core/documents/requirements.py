@@ -250,7 +250,9 @@ def resolve_many(
         if owner_ids and kinds
         else []
     )
-    joined = _joined_since([one.person for one in asked], sponsor)
+    # When each holder came onto the file matters only for documents they hold themselves.
+    holding = {document.owner_id for document in documents}
+    joined = _joined_since([one.person for one in asked if one.person.pk in holding], sponsor)
     answers = []
     for person, needs, owners in plans:
         since = joined.get(person.pk)
