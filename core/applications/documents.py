@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from core.applications.history import record_event
 from core.applications.kinds import kind_of
-from core.applications.machine import application_transition
+from core.applications.machine import applications_transition
 from core.applications.models import Application, ApplicationItem, DocumentRequest
 from core.applications.states import GONE_ITEM_STATES, State
 from core.documents.models import Document, DocumentUse
@@ -30,14 +30,20 @@ def documents_required() -> bool:
 
 
 def _resolve_items(items: list[ApplicationItem], on_date: dt.date | None) -> list[list[Resolved]]:
-    """What each item of one application needs, by the article and relation the item was made
-    for, with the archive's documents that meet it; read at once for all the items."""
-    if not items:
-        return []
-    application = items[0].application
-    asked = [Asked(item.person, item.article, item.relation or None) for item in items]
-    purpose = kind_of(application).document_purpose
-    return resolve_many(asked, on_date, purpose=purpose, sponsor=application.sponsor)
+    """What each item needs, by the article and relation it was made for and its kind's
+    purpose, with the archive's documents that meet it; read at once for all the items
+    (each with its application and sponsor loaded)."""
+    asked = [
+        Asked(
+            item.person,
+            item.article,
+            item.relation or None,
+            kind_of(item.application).document_purpose,
+            item.application.sponsor,
+        )
+        for item in items
+    ]
+    return resolve_many(asked, on_date) if asked else []
 
 
 def documents_for_item(item: ApplicationItem, on_date: dt.date | None = None) -> list[Document]:
@@ -68,13 +74,20 @@ def attach_documents(
     call recorded), and answer what is still missing per item. Call inside the caller's
     transaction; calling it again after new uploads brings the record up to date. The same
     few statements however many people the application has."""
-    result = AttachResult()
     if items is None:
         items = list(
             application.items.exclude(state__in=GONE_ITEM_STATES).select_related(
                 "person", "permit", "application__sponsor"
             )
         )
+    return _attach(items, on_date, new_items=new_items)
+
+
+def _attach(
+    items: list[ApplicationItem], on_date: dt.date | None, *, new_items: bool
+) -> AttachResult:
+    """``attach_documents`` for live items of any applications at once."""
+    result = AttachResult()
     uses = DocumentUse.objects.filter(item__in=items).only("pk", "item_id", "document_id")
     used = {} if new_items else {(use.item_id, use.document_id): use.pk for use in uses}
     chosen_uses: set[tuple[int, int]] = set()
@@ -138,15 +151,18 @@ def attach_and_report(
 
 
 def request_missing(
-    application: Application, items: list[ApplicationItem] | None = None
-) -> list[dict[str, Any]]:
-    """Attach what the archive holds for the live items (``items`` when loaded); ask for the
-    rest (each document once: one already asked for and not yet provided is not asked again).
-    Answers what is still missing, as the history says it (empty: nothing is)."""
-    result = attach_documents(application, items=items)
+    applications: list[Application], items: list[ApplicationItem]
+) -> dict[int, list[dict[str, Any]]]:
+    """For applications whose checks have all cleared, with their live ``items`` (loaded with
+    person, permit and application): attach what the archive holds; ask for the rest (each
+    document once: one already asked for and not yet provided is not asked again). Answers,
+    by application, what is still missing as the history says it (empty: nothing is). The
+    same few statements however many applications."""
+    result = _attach(items, None, new_items=False)
+    application_of = {item.pk: item.application_id for item in items}
     unfulfilled = set(
         DocumentRequest.objects.filter(
-            item__application=application, fulfilled_at__isnull=True
+            item_id__in=application_of, fulfilled_at__isnull=True
         ).values_list("item_id", "kind", "owner_id")
     )
     gaps = {
@@ -165,38 +181,47 @@ def request_missing(
         for (item_id, kind, owner_id), gap in gaps.items()
         if (item_id, kind, owner_id) not in unfulfilled
     )
-    missing = [
-        {"person_id": owner_id, "kind": kind, "reason": f"{gap.reason} for the application"}
-        for (_, kind, owner_id), gap in gaps.items()
-    ]
-    if any(request not in gaps for request in unfulfilled):
-        # Asked for otherwise (an officer's request): missing until something is uploaded.
-        missing += [
-            {"person_id": r.owner_id, "kind": r.kind, "reason": r.reason}
-            for r in open_requests(application)
-            if (r.item_id, r.kind, r.owner_id) not in gaps
-        ]
+    missing: dict[int, list[dict[str, Any]]] = {a.pk: [] for a in applications}
+    for (item_id, kind, owner_id), gap in gaps.items():
+        missing[application_of[item_id]].append(
+            {"person_id": owner_id, "kind": kind, "reason": f"{gap.reason} for the application"}
+        )
+    # Asked for otherwise (an officer's request): missing until something is uploaded.
+    others = {application_of[r[0]] for r in unfulfilled if r not in gaps}
+    for application in applications:
+        if application.pk in others:
+            missing[application.pk] += [
+                {"person_id": r.owner_id, "kind": r.kind, "reason": r.reason}
+                for r in open_requests(application)
+                if (r.item_id, r.kind, r.owner_id) not in gaps
+            ]
     return missing
 
 
 def wait_for_documents(
-    application: Application,
+    applications: list[Application],
     *,
-    actor: Any,
+    actor: Any = None,
     reason: str,
-    missing: list[dict[str, Any]] | None = None,
+    missing: dict[int, list[dict[str, Any]]] | None = None,
 ) -> None:
-    """Wait for the documents ``missing`` (``request_missing``'s answer; by default what is
-    asked for and not yet uploaded)."""
+    """The applications wait for the documents ``missing`` (by application: ``request_missing``'s
+    answer; by default what is asked for and not yet uploaded)."""
+    if not applications:
+        return
     if missing is None:
-        missing = [
-            {"person_id": r.owner_id, "kind": r.kind, "reason": r.reason}
-            for r in open_requests(application)
-        ]
-    application_transition(application, State.WAITING_FOR_DOCUMENTS, actor=actor, reason=reason)
-    record_event(
-        application,
-        actor=actor,
-        kind=ApplicationEventKind.DOCUMENTS,
-        detail={"missing": missing},
-    )
+        missing = {
+            application.pk: [
+                {"person_id": r.owner_id, "kind": r.kind, "reason": r.reason}
+                for r in open_requests(application)
+            ]
+            for application in applications
+        }
+    applications_transition(applications, State.WAITING_FOR_DOCUMENTS, actor=actor, reason=reason)
+    for application in applications:
+        record_event(
+            application,
+            actor=actor,
+            kind=ApplicationEventKind.DOCUMENTS,
+            detail={"missing": missing[application.pk]},
+        )

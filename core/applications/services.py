@@ -243,7 +243,7 @@ def application_request_document(
         item=item, kind=kind, owner_id=person_id, reason=reason, requested_by=actor
     )
     if application.state != State.WAITING_FOR_DOCUMENTS:
-        wait_for_documents(application, actor=actor, reason=reason)
+        wait_for_documents([application], actor=actor, reason=reason)
         return application
     missing = [{"person_id": person_id, "kind": kind, "reason": reason}]
     record_event(

@@ -173,29 +173,35 @@ def _sponsor_person_id(person: Person, relation: str | None, sponsor: Sponsor | 
     return sponsor.person_id if sponsor is not None else None
 
 
-def _joined_since(people: Sequence[Person], sponsor: Sponsor | None) -> dict[int, dt.datetime]:
-    """When each person came onto the sponsor's file (see ``core.documents.access``); for a
-    visitor, when the host first applied for them. One query per sort of person, however
-    many; someone not yet on record has no archive, and no sponsor means all of it."""
-    if sponsor is None:
-        return {}
-    on_record = [p for p in people if p.pk is not None]
-    visitors = {p.pk for p in on_record if p.civil_id is None}
-    residents = {p.pk for p in on_record if p.civil_id is not None}
-    since: dict[int, dt.datetime] = {}
-    if visitors:
+def _joined_since(asked: Sequence[Asked]) -> dict[tuple[int, int], dt.datetime]:
+    """When each person came onto their sponsor's file (see ``core.documents.access``), by
+    (sponsor, person); for a visitor, when the host first applied for them. One query per
+    sort of person, however many people and sponsors; someone not yet on record has no
+    archive, and no sponsor means all of it."""
+    on_record = [a for a in asked if a.sponsor is not None and a.person.pk is not None]
+    since: dict[tuple[int, int], dt.datetime] = {}
+    visitors: dict[int, set[int]] = {}
+    for a in on_record:
+        if a.person.civil_id is None:
+            visitors.setdefault(a.sponsor.pk, set()).add(a.person.pk)
+    for sponsor_id, people in visitors.items():
         first_applied = Min(
             "application_items__application__created_at",
-            filter=Q(application_items__application__sponsor=sponsor),
+            filter=Q(application_items__application__sponsor_id=sponsor_id),
         )
-        rows = Person.objects.filter(pk__in=visitors).annotate(first=first_applied)
-        since.update((pk, first) for pk, first in rows.values_list("pk", "first") if first)
+        rows = Person.objects.filter(pk__in=people).annotate(first=first_applied)
+        since.update(((sponsor_id, pk), first) for pk, first in rows.values_list("pk", "first"))
+    residents = [a for a in on_record if a.person.civil_id is not None]
     if residents:
         rows = Dependent.objects.filter(
-            sponsor=sponsor, person_id__in=residents, ended_on__isnull=True
+            sponsor_id__in={a.sponsor.pk for a in residents},
+            person_id__in={a.person.pk for a in residents},
+            ended_on__isnull=True,
         ).order_by("pk")
-        for person_id, joined_at in rows.values_list("person_id", "joined_at"):
-            since.setdefault(person_id, joined_at)
+        for sponsor_id, person_id, joined_at in rows.values_list(
+            "sponsor_id", "person_id", "joined_at"
+        ):
+            since.setdefault((sponsor_id, person_id), joined_at)
     return since
 
 
@@ -214,35 +220,31 @@ def _best(
 @dataclass(frozen=True)
 class Asked:
     """Whose documents are asked about: a person, under an article, in a relation to the
-    sponsor."""
+    sponsor, for a purpose."""
 
     person: Person
     article: int | None
     relation: str | None
+    purpose: str = Purpose.RENEWAL
+    sponsor: Sponsor | None = None
 
 
-def resolve_many(
-    asked: Sequence[Asked],
-    on_date: dt.date | None = None,
-    *,
-    purpose: str = Purpose.RENEWAL,
-    sponsor: Sponsor | None = None,
-) -> list[list[Resolved]]:
-    """``resolve`` for several people of one sponsor at once (an application's): the archive
-    is read once for all of them."""
+def resolve_many(asked: Sequence[Asked], on_date: dt.date | None = None) -> list[list[Resolved]]:
+    """``resolve`` for several people at once (an application's, a worker's batch of them):
+    the archive is read once for all of them."""
     on_date = on_date or timezone.localdate()
     law = Law(on_date)  # read only if a visit asks
-    plans: list[tuple[Person, list[Need], dict[str, int]]] = []
+    plans: list[tuple[Asked, list[Need], dict[str, int]]] = []
     for one in asked:
-        needs = needs_for(purpose, one.article, one.relation)
-        if purpose == Purpose.VISIT_PERMIT:
+        needs = needs_for(one.purpose, one.article, one.relation)
+        if one.purpose == Purpose.VISIT_PERMIT:
             needs += [n for n in visit_needs(one.relation, on_date, law) if n not in needs]
         owners = {Whose.HOLDER: one.person.pk}
         if any(n.whose == Whose.SPONSOR for n in needs):
-            sponsor_person = _sponsor_person_id(one.person, one.relation, sponsor)
+            sponsor_person = _sponsor_person_id(one.person, one.relation, one.sponsor)
             if sponsor_person is not None:
                 owners[Whose.SPONSOR] = sponsor_person
-        plans.append((one.person, [n for n in needs if n.whose in owners], owners))
+        plans.append((one, [n for n in needs if n.whose in owners], owners))
     owner_ids = {pk for _, _, owners in plans for pk in owners.values() if pk is not None}
     kinds = {n.kind for _, needs, _ in plans for n in needs}
     documents = (
@@ -252,10 +254,11 @@ def resolve_many(
     )
     # When each holder came onto the file matters only for documents they hold themselves.
     holding = {document.owner_id for document in documents}
-    joined = _joined_since([one.person for one in asked if one.person.pk in holding], sponsor)
+    joined = _joined_since([one for one in asked if one.person.pk in holding])
     answers = []
-    for person, needs, owners in plans:
-        since = joined.get(person.pk)
+    for one, needs, owners in plans:
+        person = one.person
+        since = joined.get((one.sponsor.pk, person.pk)) if one.sponsor is not None else None
         archive: dict[tuple[int, str], list[Document]] = {}
         for document in documents:
             if document.owner_id not in owners.values():
@@ -282,8 +285,7 @@ def resolve(
     sponsor: Sponsor | None = None,
 ) -> list[Resolved]:
     """Each need with the archived document that meets it, if any."""
-    asked = [Asked(person, article, relation)]
-    return resolve_many(asked, on_date, purpose=purpose, sponsor=sponsor)[0]
+    return resolve_many([Asked(person, article, relation, purpose, sponsor)], on_date)[0]
 
 
 def missing_documents(
