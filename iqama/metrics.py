@@ -4,8 +4,9 @@ What the service is doing is read from the database at each scrape (applications
 agency checks by agency and status, the checks due and the oldest of them, agency latency, the
 task queue's depth and its oldest ready task, payments by status), so every process answers the
 same, whichever the load balancer picks and however many processes and machines there are: no
-per-process counters to add up, no multiprocess directory to share. The one figure that lives in a process, its open websockets,
-is that process's own (labelled with its pid): scrape each web process for it.
+per-process counters to add up, no multiprocess directory to share. The one figure that lives
+in a process, its open websockets, is that process's own (labelled with its pid): scrape each
+web process for it.
 
 Not public: it answers only a request carrying ``Authorization: Bearer $METRICS_TOKEN``, and is
 404 when no token is configured (docs/operations.md).
