@@ -186,8 +186,7 @@ def application_submit(*, actor: Any, application_id: int | None) -> Application
         raise DomainErrors(errors)
     holders_known(application, items)
     with events_batched():
-        # A draft's items use no document yet: documents are attached from submission on.
-        _submit(application, items, actor=actor, new_items=True)
+        _submit(application, items, actor=actor)
     return application
 
 
@@ -198,8 +197,8 @@ def _submit(
     actor: Any,
     new_items: bool = False,
 ) -> None:
-    """Submitted, the archive's documents attached (``new_items``: the items use none yet,
-    as a draft's), one check per item per agency the kind names: checking."""
+    """Submitted, the archive's documents attached (``new_items``: the items were just made
+    and use none yet), one check per item per agency the kind names: checking."""
     application_transition(application, State.SUBMITTED, actor=actor, passing=True)
     attach_and_report(application, actor=actor, items=items, new_items=new_items)
     # The checks' rows are their queue: the workers claim them once this commits.
