@@ -97,14 +97,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU seconds of the PostgreSQL processes on this machine (when it runs here)."""
+def postgres_cpu_seconds(database: str | None = None) -> float:
+    """CPU seconds of the PostgreSQL processes on this machine (when it runs here); with
+    ``database``, only its own connections' and the server's shared processes' (checkpointer,
+    WAL writer…), not those of other databases (another engineer's test run)."""
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, IndexError, ValueError):
             text = stat.read_text()
-            if text.split("(", 1)[1].split(")", 1)[0] == "postgres":
-                total += cpu_seconds(int(stat.parent.name))
+            if text.split("(", 1)[1].split(")", 1)[0] != "postgres":
+                continue
+            if database is not None:
+                title = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
+                connection = "(" in title  # "postgres: 15/main: user db host(port) state"
+                if connection and f" {database} " not in title:
+                    continue
+            total += cpu_seconds(int(stat.parent.name))
     return total
 
 
@@ -121,3 +129,7 @@ def machine_cpu() -> tuple[float, float]:
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + (values[4] if len(values) > 4 else 0)
     return sum(values) - idle, sum(values)
+
+
+def jiffies_to_seconds(jiffies: float) -> float:
+    return jiffies / os.sysconf("SC_CLK_TCK")

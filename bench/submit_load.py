@@ -1,6 +1,7 @@
 """The submit benchmark's load: renewals created and submitted over HTTP by ``concurrency``
-threads, each one distinct person's, spread over the web processes, each timed from the
-create's request to the submit's answer; and the application workers the run starts.
+threads, each one distinct person's, spread over the web processes, each timed from its first
+request to its last answer — one ``createRenewal(submit: true)``, or (``two_calls``) a
+``createRenewal`` then a ``submitApplication``; and the application workers the run starts.
 
 No Django here: the load speaks GraphQL over HTTP like any client.
 """
@@ -23,6 +24,9 @@ CREATE = """mutation($sponsor: ID!, $people: [RenewalPersonInput!]!) {
   createRenewal(sponsorId: $sponsor, people: $people) { application { id } errors { code } } }"""
 SUBMIT = """mutation($id: ID!) {
   submitApplication(applicationId: $id) { application { state } errors { code } } }"""
+CREATE_AND_SUBMIT = """mutation($sponsor: ID!, $people: [RenewalPersonInput!]!) {
+  createRenewal(sponsorId: $sponsor, people: $people, submit: true) {
+    application { id state } errors { code } } }"""
 
 
 @dataclass
@@ -49,13 +53,19 @@ def _call(http: httpx.Client, url: str, token: str, query: str, variables: dict)
     return payload
 
 
-def create_and_submit(http: httpx.Client, url: str, who: Renewing) -> None:
+def create_and_submit(http: httpx.Client, url: str, who: Renewing, two_calls: bool) -> None:
     people = [{"personId": gid, "months": 12} for gid in who.person_gids]
-    created = _call(http, url, who.token, CREATE, {"sponsor": who.sponsor_gid, "people": people})
+    variables = {"sponsor": who.sponsor_gid, "people": people}
+    if not two_calls:
+        submitted = _call(http, url, who.token, CREATE_AND_SUBMIT, variables)
+        if submitted["application"]["state"] != "CHECKING":
+            raise RuntimeError(f"not submitted: {submitted}")
+        return
+    created = _call(http, url, who.token, CREATE, variables)
     _call(http, url, who.token, SUBMIT, {"id": created["application"]["id"]})
 
 
-def run(urls: list[str], renewing: list[Renewing], concurrency: int) -> Load:
+def run(urls: list[str], renewing: list[Renewing], concurrency: int, two_calls: bool) -> Load:
     """Every renewal once, ``concurrency`` at a time, the web processes taken in turn."""
     load = Load()
     lock = threading.Lock()
@@ -71,7 +81,7 @@ def run(urls: list[str], renewing: list[Renewing], concurrency: int) -> Load:
                 index, who = item
                 began = time.monotonic()
                 try:
-                    create_and_submit(http, urls[index % len(urls)], who)
+                    create_and_submit(http, urls[index % len(urls)], who, two_calls)
                 except Exception as exc:  # counted and shown, the run goes on
                     with lock:
                         load.errors.append(f"{type(exc).__name__}: {exc}")

@@ -269,3 +269,13 @@ def visible_permits(user: Any) -> QuerySet[ResidencyPermit]:
     return ResidencyPermit.objects.filter(
         own(user, "holder__user_id") | Q(sponsor__in=_viewed_ids(user))
     )
+
+
+def actable_sponsor(user: Any, sponsor_id: int | None, scope: str = Scope.RENEW) -> Sponsor | None:
+    """One sponsor of ``actable_sponsors``, with its person, or None: read by its key, then
+    the user's scope checked for it (``may``), which costs less than filtering every sponsor
+    the user holds the scope for."""
+    if sponsor_id is None or not signed_in(user):
+        return None
+    sponsor = Sponsor.objects.select_related("person").filter(pk=sponsor_id).first()
+    return sponsor if sponsor is not None and may(user, sponsor, scope) else None

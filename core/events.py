@@ -53,7 +53,9 @@ class ApplicationMessage:
     holder_ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "kind": str(self.kind)}
+        """For the channel layer: the fields as they are (``detail`` copied, never shared)."""
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {**fields, "kind": str(self.kind), "detail": dict(self.detail)}
 
 
 @dataclass(frozen=True)

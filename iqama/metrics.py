@@ -1,11 +1,12 @@
 """``/metrics``: Prometheus text, for operators.
 
 What the service is doing is read from the database at each scrape (applications by state,
-agency checks by agency and status, agency latency, the task queue's depth and its oldest ready
-task, payments by status), so every process answers the same, whichever the load balancer
-picks and however many processes and machines there are: no per-process counters to add up, no
-multiprocess directory to share. The one figure that lives in a process, its open websockets,
-is that process's own (labelled with its pid): scrape each web process for it.
+agency checks by agency and status, the checks due and the oldest of them, agency latency, the
+task queue's depth and its oldest ready task, payments by status), so every process answers the
+same, whichever the load balancer picks and however many processes and machines there are: no
+per-process counters to add up, no multiprocess directory to share. The one figure that lives
+in a process, its open websockets, is that process's own (labelled with its pid): scrape each
+web process for it.
 
 Not public: it answers only a request carrying ``Authorization: Bearer $METRICS_TOKEN``, and is
 404 when no token is configured (docs/operations.md).
@@ -27,6 +28,7 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
+from core.applications.checks import WAITING
 from core.applications.models import FINISHED_CHECKS, AgencyCheck, Application
 from payments.models import Payment
 from realtime.metrics import WEBSOCKETS
@@ -58,6 +60,21 @@ class DatabaseCollector(Collector):
             checks.add_metric([row["agency"], row["status"]], row["n"])
         yield checks
         yield self._latency()
+
+        due = AgencyCheck.objects.filter(
+            status__in=WAITING, next_attempt_at__lte=timezone.now()
+        ).aggregate(n=Count("id"), oldest=Min("next_attempt_at"))
+        yield GaugeMetricFamily(
+            "iqama_agency_checks_due",
+            "Agency checks waiting to be claimed by a worker (pending or retrying, due).",
+            value=due["n"],
+        )
+        waited = (timezone.now() - due["oldest"]).total_seconds() if due["oldest"] else 0
+        yield GaugeMetricFamily(
+            "iqama_agency_check_oldest_due_seconds",
+            "How long the check due longest has waited for a worker.",
+            value=max(0.0, waited),
+        )
 
         ready = DBTaskResult.objects.ready()
         queue = ready.aggregate(n=Count("id"), oldest=Min("enqueued_at"))

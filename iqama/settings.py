@@ -161,6 +161,14 @@ else:
     # never reused) and without a pool each request paid for a new PostgreSQL backend: some
     # 5 ms of latency, and as many backends as requests in flight. The pool also bounds the
     # connections one process holds; a request waits up to DB_POOL_TIMEOUT for one.
+    # Parameters sent apart from the statement, and a statement a connection has run twice
+    # prepared on it (psycopg), so that PostgreSQL parses and plans it once per connection:
+    # measured, a third less PostgreSQL CPU per submission and per agency check
+    # (docs/operations.md). Behind a transaction-pooling PgBouncer, DB_PREPARE_THRESHOLD=off.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["server_side_binding"] = os.environ.get("DB_SERVER_SIDE_BINDING", "1") == "1"
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "2").strip().lower()
+    _options["prepare_threshold"] = None if _prepare in ("", "off", "none") else int(_prepare)
     _pool_size = int(os.environ.get("DB_POOL_MAX_SIZE", "20"))
     if _pool_size > 0 and not DATABASES["default"].get("CONN_MAX_AGE"):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -205,9 +213,11 @@ CHECK_RETRY_DELAYS = [
 ]
 # Successful task rows are deleted after this many hours (a periodic job of the workers).
 TASK_RESULTS_KEEP_HOURS = float(os.environ.get("TASK_RESULTS_KEEP_HOURS", "24"))
-# Tasks one worker process runs at once (threads; keep it under DB_POOL_MAX_SIZE), and how many
+# Tasks one worker process runs at once (threads; keep it under DB_POOL_MAX_SIZE), the agency
+# checks it holds at once (asked without a database connection: docs/workers.md), and how many
 # calls one process may have in flight to each agency (core.agencies.registry).
 WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "16"))
+CHECKS_IN_FLIGHT = int(os.environ.get("CHECKS_IN_FLIGHT", "32"))
 AGENCY_CONCURRENCY = int(os.environ.get("AGENCY_CONCURRENCY", "8"))
 # `make run` sets IQAMA_INPROCESS_WORKER=1: a worker thread inside daphne (iqama/asgi.py), for
 # the in-memory channel layer, which cannot carry a separate worker's events to subscribers.

@@ -50,7 +50,7 @@ def issue_after_commit(application_id: int) -> None:
 def application_issue(application_id: int) -> bool:
     """Issue a paid application (no-op otherwise). True when it was issued now."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
+        application = Application.objects.select_for_update(no_key=True).get(pk=application_id)
         if application.state != State.PAID:
             return False
         payment = (

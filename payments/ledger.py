@@ -59,7 +59,7 @@ def locked(payment_id: int) -> tuple[Application, Payment]:
     """The payment's application and the payment, locked in that order (call in a
     transaction)."""
     application_id = Payment.objects.values_list("application_id", flat=True).get(pk=payment_id)
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = Application.objects.select_for_update(no_key=True).get(pk=application_id)
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     return application, payment
 

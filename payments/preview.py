@@ -1,7 +1,7 @@
 """Before applying: for each person, eligible or why not, the durations allowed, the documents
 still missing and the itemised price — writing nothing.
 
-It asks the kind exactly what creating and submitting would (``Kind.new_item``,
+It asks the kind exactly what creating and submitting would (``Kind.new_items``,
 ``item_problems``, ``durations``) on an application that is never saved, reads the document
 archive against the requirements, and prices with ``payments.pricing`` as a quote would, but
 without the agencies: what they will find (health cover, fines) is not known yet, so health
@@ -72,12 +72,7 @@ class Preview:
 
 
 def _sponsor(actor: Any, sponsor_id: int | None) -> Sponsor:
-    sponsor = (
-        access.actable_sponsors(actor, Scope.VIEW_WORKERS)
-        .select_related("person")
-        .filter(pk=sponsor_id)
-        .first()
-    )
+    sponsor = access.actable_sponsor(actor, sponsor_id, Scope.VIEW_WORKERS)
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
     return sponsor
@@ -96,17 +91,16 @@ def application_preview(
     law = Law()
     application = Application(sponsor=_sponsor(actor, sponsor_id), kind=kind)
     previews: list[PersonPreview] = []
-    for index, choice in enumerate(people):
+    fields = [f"people.{index}" for index in range(len(people))]
+    made = the_kind.new_items(application, people, fields=fields, law=law)
+    for index, (choice, field_name, item) in enumerate(zip(people, fields, made, strict=True)):
         preview = PersonPreview(index)
         previews.append(preview)
-        field_name = f"people.{index}"
-        try:
-            item = the_kind.new_item(application, choice, field=field_name, law=law)
-        except DomainError as exc:
-            preview.problems = [exc]
+        if isinstance(item, DomainError):
+            preview.problems = [item]
             continue
-        except DomainErrors as exc:
-            preview.problems = list(exc.errors)
+        if isinstance(item, DomainErrors):
+            preview.problems = list(item.errors)
             continue
         preview.item = item
         preview.durations = the_kind.durations(item, law)

@@ -58,7 +58,7 @@ def refund_due(payment: Payment, reason: str, *, amount: Decimal | None, source:
 def refunds_for_closed_application(application_id: int, *, source: str) -> int:
     """Refund the captured payments of an application rejected or cancelled after payment."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
+        application = Application.objects.select_for_update(no_key=True).get(pk=application_id)
         if application.state not in (State.REJECTED, State.CANCELLED):
             return 0
         captured = list(
@@ -142,7 +142,9 @@ def application_reject_after_payment(
     reason = free_text(reason, 200)
     if not reason:
         raise DomainError(PaymentErrorCode.INVALID_TEXT, "reason")
-    application = Application.objects.select_for_update().filter(pk=application_id).first()
+    application = (
+        Application.objects.select_for_update(no_key=True).filter(pk=application_id).first()
+    )
     if application is None:
         raise DomainError(PaymentErrorCode.NOT_FOUND, "applicationId")
     if application.state != State.PAID:

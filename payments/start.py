@@ -86,7 +86,7 @@ def locked_application(
         actable_applications(actor, scope) if scope is not None else visible_applications(actor)
     )
     if lock:
-        queryset = queryset.select_for_update(of=("self",))
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
     application = queryset.filter(pk=application_id).first() if application_id else None
     if application is None:
         raise DomainError(PaymentErrorCode.NOT_FOUND, "applicationId")

@@ -7,7 +7,10 @@ delivers to every daphne process with a subscriber. Nothing is read from the dat
 Where the calling thread belongs to a running event loop — a request's thread under daphne, a
 worker's task thread (``ApplicationWorker.bind_event_loop``) — the sends are handed to that loop
 and the thread goes on: one publisher task per loop sends them in the order they were
-announced, over the loop's pooled Redis connections. A request or a check does not wait for
+announced, over the loop's pooled Redis connections, and what was announced meanwhile goes
+out together: the application messages bound for one group as one channel message
+(``messages``: a submission's steps, a worker's batch of checks), one ``group_send`` per group
+instead of one per event and group. A request or a check does not wait for
 Redis, and an event whose send fails is in the database for the subscribers to fill in
 (``realtime.feeds``). Elsewhere (a management command, a test) the send is made at once.
 """
@@ -64,10 +67,35 @@ def send_to_groups(groups: list[str], message: dict[str, Any]) -> None:
 
 
 async def _send(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
-    for group in groups:
-        # ``group``: a websocket gets every message of a type once per group it is in, and
-        # hands it to each of its subscriptions of that type; each keeps those of its groups.
+    await _send_all([(layer, groups, message)])
+
+
+async def _send_all(sends: list[tuple[Any, list[str], dict[str, Any]]]) -> None:
+    """Send each message to its groups, in order: the application messages bound for one group
+    go as one (``messages``, in the order they were announced), the others one by one. A
+    websocket gets every message of a type once per group it is in, and hands it to each of
+    its subscriptions of that type; each keeps those of its groups (``group``)."""
+    out: list[tuple[Any, str, dict[str, Any]]] = []  # in the order of each one's first
+    batches: dict[tuple[Any, str], list[dict[str, Any]]] = {}
+    for layer, groups, message in sends:
+        for group in groups:
+            if message["type"] != APPLICATION_CHANGED:
+                out.append((layer, group, message))
+            elif (layer, group) in batches:
+                batches[layer, group].append(message["message"])
+            else:
+                batches[layer, group] = [message["message"]]
+                body = {"type": APPLICATION_CHANGED, "messages": batches[layer, group]}
+                out.append((layer, group, body))
+    for layer, group, message in out:
+        await _group_send(layer, group, message)
+
+
+async def _group_send(layer: Any, group: str, message: dict[str, Any]) -> None:
+    try:
         await layer.group_send(group, {**message, "group": group, "sent_at": time.time()})
+    except Exception:  # the event is in the database: subscribers fill it in
+        logger.exception("sending %s to %s failed", message.get("type"), group)
 
 
 def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
@@ -93,12 +121,12 @@ def _publisher(loop: asyncio.AbstractEventLoop) -> asyncio.Queue:
 
 
 async def _publish_forever(queue: asyncio.Queue) -> None:
+    """Whatever was announced since the last sends goes out together: one send per group."""
     while True:
-        layer, groups, message = await queue.get()
-        try:
-            await _send(layer, groups, message)
-        except Exception:  # the event is in the database: subscribers fill it in
-            logger.exception("sending %s to %s failed", message.get("type"), groups)
+        sends = [await queue.get()]
+        while not queue.empty():
+            sends.append(queue.get_nowait())
+        await _send_all(sends)
 
 
 def _on_permit_changed(sender: Any, *, message: PermitMessage, **_: Any) -> None:

@@ -144,18 +144,18 @@ class Feed:
                 stream = self.by_group.get(message.get("group"))
                 if stream is None:
                     continue  # another subscription's, on the same websocket
-                body = message["message"]
-                number = body[stream.field]
-                last = self.positions[stream.key]
-                if number <= last:
-                    continue  # already delivered (replayed)
-                if number > last + 1:
-                    for update in await self._replay([stream]):
-                        yield update
-                    if number <= self.positions[stream.key]:
-                        continue
-                self.positions[stream.key] = number
-                yield FeedUpdate(body, message["sent_at"], encode_cursor(self.positions))
+                for body in message["messages"]:  # in the stream's order
+                    number = body[stream.field]
+                    last = self.positions[stream.key]
+                    if number <= last:
+                        continue  # already delivered (replayed)
+                    if number > last + 1:
+                        for update in await self._replay([stream]):
+                            yield update
+                        if number <= self.positions[stream.key]:
+                            continue
+                    self.positions[stream.key] = number
+                    yield FeedUpdate(body, message["sent_at"], encode_cursor(self.positions))
 
     async def _replay(self, streams: list[Stream]) -> list[FeedUpdate]:
         """What each stream has after the feed's position in it, in order."""

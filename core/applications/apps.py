@@ -28,7 +28,7 @@ class ApplicationsConfig(AppConfig):
             periodic.Job(
                 "tasks.prune_finished",
                 every=lambda: PRUNE_EVERY_SECONDS,
-                run=checks.tasks_prune_job,
+                run=periodic.tasks_prune_job,
             )
         )
         periodic.register(

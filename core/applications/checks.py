@@ -1,12 +1,14 @@
 """Agency checks run in background workers, durably.
 
-The ``AgencyCheck`` row is the unit of work (``core.leases``): a worker claims it (status
-running, a lease, one more attempt) in a short transaction, asks the agency outside any
-transaction, then records the facts and their verdict if its claim still holds, and hands the
-application to ``progress``. A worker killed mid-check leaves a lease that runs out;
-``checks_requeue_stalled`` (a periodic job of the workers) puts such checks back on the queue,
-once, so nothing is lost and nothing is asked twice. An agency outage leaves the check retrying
-with backoff, never failing the application.
+The ``AgencyCheck`` row is the unit of work and its own queue: nothing else is queued for it,
+so a check can never be queued twice. A worker claims due checks in batches (``claim_due``: one
+transaction; rows another worker holds are skipped, not waited for; each claimed check gets a
+lease, one more attempt and its RUNNING event), asks their agencies concurrently outside any
+transaction (``ask``: no database), then records the answers that came in together
+(``record_answers``: one transaction) for the checks whose claim still holds, and hands their
+applications to ``progress``. A worker killed mid-check leaves a lease that runs out;
+``checks_requeue_stalled`` (a periodic job of the workers) hands such checks back, once. An
+agency outage leaves the check retrying with backoff, never failing the application.
 """
 
 from __future__ import annotations
@@ -15,35 +17,32 @@ import dataclasses
 import datetime as dt
 import logging
 import time
+from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
-from django_tasks import task
-from django_tasks_db.compat import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
-from core import leases
 from core.agencies import registry
-from core.agencies.base import AgencyUnavailable
+from core.agencies.base import AgencyUnavailable, Subject
 from core.applications import verdicts
-from core.applications.history import announce_check
+from core.applications.history import announce_check, events_batched
 from core.applications.kinds import kind_of
-from core.applications.models import AgencyCheck, AgencyName, CheckStatus
-from core.applications.progress import application_progress
+from core.applications.models import AgencyCheck, AgencyName, Application, CheckStatus
+from core.applications.progress import applications_progress
 from core.applications.states import CHECKING_STATES
 from core.law.rules import Law
-from core.request_id import current_request_id, request_id_set
+from core.request_id import request_id_set
 
 logger = logging.getLogger(__name__)
 
-LEASE = leases.LeaseColumns(until="lease_until", attempts="attempts")
-UNFINISHED = [CheckStatus.PENDING, CheckStatus.RETRYING, CheckStatus.RUNNING]
-# A check due this long ago and not claimed has lost its task (or it failed before claiming).
-LOST_TASK_AFTER = dt.timedelta(seconds=30)
+WAITING = [CheckStatus.PENDING, CheckStatus.RETRYING]
+# What asking an agency about a check reads, loaded with the claim.
+CLAIMED_WITH = ("item__person", "item__permit__holder", "item__application__sponsor__person")
 
 
 def lease() -> dt.timedelta:
@@ -59,62 +58,93 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=delays[min(attempts, len(delays)) - 1])
 
 
-@task()
-def run_agency_check(check_id: int, request_id: str = "-") -> str:
-    """The task; ``request_id``: the request that queued it, in its logs and events."""
-    with request_id_set(request_id):
-        return check_run(check_id=check_id)
+@dataclass(frozen=True)
+class Claimed:
+    """A check this worker holds: ``attempt`` is the one it counted (its claim holds while the
+    row's attempts are still that)."""
+
+    check: AgencyCheck
+    attempt: int
 
 
-def enqueue(check_id: int, *, run_after: dt.datetime | None = None) -> None:
-    job = run_agency_check.using(run_after=run_after) if run_after else run_agency_check
-    job.enqueue(check_id, request_id=current_request_id())
+@dataclass(frozen=True)
+class Answer:
+    """What asking the agency gave: its facts about ``subject``, or the error."""
+
+    claimed: Claimed
+    asked_ms: int
+    facts: Any = None
+    subject: Subject | None = None
+    error: str = ""
 
 
-def schedule(check_ids: list[int]) -> None:
-    """Queue checks once the transaction that created them commits."""
-    transaction.on_commit(lambda: [enqueue(pk) for pk in check_ids])
-
-
-def _start(check: AgencyCheck) -> list[str]:
-    check.status = CheckStatus.RUNNING
-    announce_check(check)
-    return ["status", "updated_at"]
-
-
-def _claim(check_id: int) -> leases.Claim[AgencyCheck] | None:
-    due = timezone.now() + dt.timedelta(seconds=1)
-    return leases.claim(
-        AgencyCheck,
-        check_id,
-        columns=LEASE,
-        lease=lease(),
-        eligible=Q(
-            status__in=UNFINISHED,
-            next_attempt_at__lte=due,  # not due yet: its own delayed job will come
-            item__application__state__in=CHECKING_STATES,
-        ),
-        related=("item__permit__holder", "item__application__sponsor__person"),
-        on_claim=_start,
-    )
-
-
-def _ask(check: AgencyCheck) -> tuple[verdicts.Verdict, dict[str, Any]]:
-    """Ask the agency, and judge its facts (``verdicts``)."""
-    item = check.item
-    subject = kind_of(item.application).subject(item, timezone.localdate())
-    facts = registry.ask(check.agency, subject)
-    if check.agency == AgencyName.HEALTH:
-        verdict = verdicts.insurance(facts, end=subject.period_end)
-    elif check.agency == AgencyName.FINES:
-        verdict = verdicts.fines(facts)
-    elif check.agency == AgencyName.COURTS:
-        verdict = verdicts.courts(facts, Law())
-    else:
-        verdict = verdicts.work_permit(
-            facts, end=subject.period_end, employer_file=subject.employer_file_number
+def claim_due(limit: int, *, check_ids: Collection[int] | None = None) -> list[Claimed]:
+    """Claim up to ``limit`` due checks (of ``check_ids`` only, when given) of applications
+    still being checked, the longest due first, skipping those another worker has locked;
+    their RUNNING events are written in the same transaction."""
+    now = timezone.now()
+    with transaction.atomic(), events_batched():
+        due = (
+            AgencyCheck.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related(*CLAIMED_WITH)
+            .filter(
+                status__in=WAITING,
+                next_attempt_at__lte=now,
+                item__application__state__in=CHECKING_STATES,
+            )
         )
-    return verdict, _jsonable(dataclasses.asdict(facts))
+        if check_ids is not None:
+            due = due.filter(pk__in=check_ids)
+        rows = list(due.order_by("next_attempt_at", "pk")[:limit])
+        if not rows:
+            return []
+        until = now + lease()
+        AgencyCheck.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=CheckStatus.RUNNING,
+            attempts=F("attempts") + 1,
+            lease_until=until,
+            updated_at=now,
+        )
+        for row in rows:
+            row.status, row.attempts, row.lease_until = CheckStatus.RUNNING, row.attempts + 1, until
+            row.updated_at = now
+            announce_check(row, request_id=row.request_id)
+    return [Claimed(row, row.attempts) for row in rows]
+
+
+def ask(claimed: Claimed) -> Answer:
+    """Ask the agency about a claimed check. Reads nothing from the database (the claim loaded
+    what the kind's subject needs), so any number of these run at once."""
+    check = claimed.check
+    started = time.monotonic()
+    with request_id_set(check.request_id or "-"):
+        try:
+            subject = kind_of(check.item.application).subject(check.item, timezone.localdate())
+            facts = registry.ask(check.agency, subject)
+        except AgencyUnavailable as exc:
+            return Answer(claimed, _ms_since(started), error=str(exc))
+        except Exception as exc:  # an adapter bug must not lose the check: retry it too
+            logger.exception("agency check %s failed unexpectedly", check.pk)
+            return Answer(claimed, _ms_since(started), error=f"{type(exc).__name__}: {exc}")
+    return Answer(claimed, _ms_since(started), facts=facts, subject=subject)
+
+
+def _ms_since(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def _verdict(answer: Answer, law: Law) -> verdicts.Verdict:
+    """What the agency's facts mean (``verdicts``)."""
+    agency, facts, subject = answer.claimed.check.agency, answer.facts, answer.subject
+    if agency == AgencyName.HEALTH:
+        return verdicts.insurance(facts, end=subject.period_end)
+    if agency == AgencyName.FINES:
+        return verdicts.fines(facts)
+    if agency == AgencyName.COURTS:
+        return verdicts.courts(facts, law)
+    return verdicts.work_permit(
+        facts, end=subject.period_end, employer_file=subject.employer_file_number
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -127,116 +157,134 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def check_run(*, check_id: int) -> str:
-    claimed = _claim(check_id)
-    if claimed is None:
-        return "skipped"
-    started = time.monotonic()
-    try:
-        verdict, facts = _ask(claimed.row)
-    except AgencyUnavailable as exc:
-        return _retry_later(claimed, str(exc), _ms_since(started))
-    except Exception as exc:  # an adapter bug must not lose the check: retry it too
-        logger.exception("agency check %s failed unexpectedly", check_id)
-        return _retry_later(claimed, f"{type(exc).__name__}: {exc}", _ms_since(started))
-    return _record(claimed, verdict, facts, _ms_since(started))
+def _judged(answers: list[Answer], law: Law) -> list[tuple[Answer, verdicts.Verdict | None]]:
+    """Each answer with its verdict; an answer that cannot be judged (a bug) is retried."""
+    judged = []
+    for answer in answers:
+        if answer.error:
+            judged.append((answer, None))
+            continue
+        try:
+            judged.append((answer, _verdict(answer, law)))
+        except Exception as exc:
+            logger.exception("judging agency check %s failed", answer.claimed.check.pk)
+            failed = dataclasses.replace(answer, error=f"{type(exc).__name__}: {exc}")
+            judged.append((failed, None))
+    return judged
 
 
-def _ms_since(started: float) -> int:
-    return round((time.monotonic() - started) * 1000)
+RECORDED_FIELDS = [
+    "status",
+    "amount",
+    "detail_en",
+    "detail_ar",
+    "facts",
+    "lease_until",
+    "next_attempt_at",
+    "last_error",
+    "asked_ms",
+    "updated_at",
+]
 
 
-def _retry_later(claimed: leases.Claim[AgencyCheck], error: str, asked_ms: int) -> str:
-    run_after = timezone.now() + retry_delay(claimed.attempt)
-    with transaction.atomic():
-        check = leases.still_held(AgencyCheck, claimed, columns=LEASE)
-        if check is None or check.status != CheckStatus.RUNNING:
-            return "stale"
+def record_answers(answers: list[Answer]) -> list[str]:
+    """Record the answers in one transaction, each only if its claim still holds (else
+    ``stale``: the lease ran out and another worker took the check over), then move their
+    applications on. Answers each check's outcome, in order: its new status, ``retrying`` or
+    ``stale``."""
+    judged = _judged(answers, Law())
+    now = timezone.now()
+    with transaction.atomic(), events_batched():
+        # The applications first, then the checks: every writer locks in this order.
+        application_ids = sorted({a.claimed.check.item.application_id for a in answers})
+        applications = {
+            application.pk: application
+            for application in Application.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("sponsor")
+            .filter(pk__in=application_ids)
+            .order_by("pk")
+        }
+        holding = dict(
+            AgencyCheck.objects.select_for_update()
+            .filter(pk__in=[a.claimed.check.pk for a in answers], status=CheckStatus.RUNNING)
+            .order_by("pk")
+            .values_list("pk", "attempts")
+        )
+        outcomes, recorded = [], []
+        for answer, verdict in judged:
+            check = answer.claimed.check
+            if holding.get(check.pk) != answer.claimed.attempt:
+                outcomes.append("stale")
+                continue
+            _apply(check, answer, verdict, now)
+            check.item.application = applications[check.item.application_id]
+            recorded.append(check)
+            outcomes.append(str(check.status))
+        _save_answers(recorded)
+        for check in recorded:
+            announce_check(check, request_id=check.request_id)
+        applications_progress(
+            [applications[i] for i in sorted({c.item.application_id for c in recorded})]
+        )
+    return outcomes
+
+
+def _save_answers(recorded: list[AgencyCheck]) -> None:
+    """One UPDATE per check, sent together: the ORM's ``bulk_update`` builds a CASE per column
+    and row, which costs more to put together than the rows cost to write."""
+    if not recorded:
+        return
+    fields = [AgencyCheck._meta.get_field(name) for name in RECORDED_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(AgencyCheck._meta.db_table)} SET {assignments} WHERE id = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(check, field.attname), connection) for field in fields]
+        + [check.pk]
+        for check in recorded
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _apply(check: AgencyCheck, answer: Answer, verdict: verdicts.Verdict | None, now) -> None:
+    check.lease_until = None
+    check.asked_ms = answer.asked_ms
+    check.updated_at = now
+    if verdict is None:
         check.status = CheckStatus.RETRYING
-        check.lease_until = None
-        check.next_attempt_at = run_after
-        check.last_error = error[:300]
-        check.asked_ms = asked_ms
-        check.save()
-        announce_check(check)
-        transaction.on_commit(lambda: enqueue(check.pk, run_after=run_after))
-    return "retrying"
+        check.next_attempt_at = now + retry_delay(answer.claimed.attempt)
+        check.last_error = answer.error[:300]
+        return
+    check.status = verdict.status
+    check.amount = verdict.owed
+    check.detail_en, check.detail_ar = verdict.detail_en, verdict.detail_ar
+    check.facts = _jsonable(dataclasses.asdict(answer.facts))
+    check.last_error = ""
 
 
-def _record(
-    claimed: leases.Claim[AgencyCheck], verdict: verdicts.Verdict, facts: dict, asked_ms: int
-) -> str:
-    with transaction.atomic():
-        check = leases.still_held(AgencyCheck, claimed, columns=LEASE)
-        if check is None or check.status != CheckStatus.RUNNING:
-            return "stale"  # our lease ran out and another worker took over
-        check.status = verdict.status
-        check.amount = verdict.owed
-        check.detail_en, check.detail_ar = verdict.detail_en, verdict.detail_ar
-        check.facts = facts
-        check.lease_until = None
-        check.last_error = ""
-        check.asked_ms = asked_ms
-        check.save()
-        announce_check(check)
-        application_progress(check.item.application_id)
-    return str(verdict.status)
-
-
-def _checks_with_a_live_task(now: dt.datetime) -> set[int]:
-    """Checks whose task waits in the queue, or was taken by a worker within a lease: queuing
-    them again would only duplicate work."""
-    live = DBTaskResult.objects.filter(task_path=run_agency_check.module_path).filter(
-        Q(status=TaskResultStatus.READY)
-        | Q(status=TaskResultStatus.RUNNING, started_at__gt=now - lease())
-    )
-    return {args[0] for args in live.values_list("args_kwargs__args", flat=True) if args}
+def check_run(*, check_id: int) -> str:
+    """Claim, ask and record one check now (tests, the admin): ``skipped`` when it is not due,
+    held by a worker, or its application is no longer being checked."""
+    claimed = claim_due(1, check_ids=[check_id])
+    if not claimed:
+        return "skipped"
+    (outcome,) = record_answers([ask(claimed[0])])
+    return outcome
 
 
 def checks_requeue_stalled(*, now: dt.datetime | None = None) -> int:
-    """Queue again the checks whose worker died (their lease ran out) and those due for a while
-    whose task is gone (its worker died before claiming it, or it failed) — never one whose
-    task is still queued or running: a check is queued once."""
+    """Hand back the checks whose worker died (running, their lease ran out): pending again,
+    due now, for the next claim. A check held under a live lease, or waiting to be claimed,
+    is left alone."""
     now = now or timezone.now()
-    lost_lease = Q(status=CheckStatus.RUNNING, lease_until__lt=now)
-    stalled = AgencyCheck.objects.filter(
-        lost_lease
-        | Q(
-            status__in=[CheckStatus.PENDING, CheckStatus.RETRYING],
-            next_attempt_at__lt=now - LOST_TASK_AFTER,
-        ),
+    return AgencyCheck.objects.filter(
+        Q(status=CheckStatus.RUNNING, lease_until__lt=now),
         item__application__state__in=CHECKING_STATES,
-    )
-    candidates = list(stalled.values_list("pk", flat=True))
-    if not candidates:
-        return 0
-    AgencyCheck.objects.filter(lost_lease, pk__in=candidates).update(
-        status=CheckStatus.PENDING, lease_until=None, next_attempt_at=now
-    )
-    queued = _checks_with_a_live_task(now)
-    requeue = [pk for pk in candidates if pk not in queued]
-    for pk in requeue:
-        enqueue(pk)
-    return len(requeue)
+    ).update(status=CheckStatus.PENDING, lease_until=None, next_attempt_at=now, updated_at=now)
 
 
 def checks_sweep() -> str:
     """The sweeper as the workers' periodic job: what it did, for the log."""
     count = checks_requeue_stalled()
     return f"requeued {count} stalled agency checks" if count else ""
-
-
-def tasks_prune(*, now: dt.datetime | None = None) -> int:
-    """Delete task rows that succeeded more than ``TASK_RESULTS_KEEP_HOURS`` ago (the check
-    rows keep what they found); failed ones stay for an operator to read."""
-    now = now or timezone.now()
-    keep = dt.timedelta(hours=float(settings.TASK_RESULTS_KEEP_HOURS))
-    deleted, _ = DBTaskResult.objects.filter(
-        status=TaskResultStatus.SUCCESSFUL, finished_at__lt=now - keep
-    ).delete()
-    return deleted
-
-
-def tasks_prune_job() -> str:
-    count = tasks_prune()
-    return f"deleted {count} finished task rows" if count else ""

@@ -110,8 +110,8 @@ FINISHED_CHECKS = frozenset({CheckStatus.CLEAR, CheckStatus.REVIEW, CheckStatus.
 
 class AgencyCheck(models.Model):
     """One agency's check of one item: the facts it found and what they mean. The row is also
-    the durable work item: a worker leases it; a lease that runs out (the worker died) makes
-    it claimable again (``core.leases``)."""
+    the durable work item and its queue: a worker claims it with a lease; a lease that runs
+    out (the worker died) hands it back (``core.applications.checks``)."""
 
     item = models.ForeignKey(ApplicationItem, on_delete=models.CASCADE, related_name="checks")
     agency = models.CharField(max_length=12, choices=AgencyName.choices)
@@ -134,6 +134,11 @@ class AgencyCheck(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     asked_ms = models.PositiveIntegerField(
         null=True, blank=True, help_text="How long the agency took to answer, last attempt."
+    )
+    request_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The request that submitted it (core.request_id), in the worker's logs, events.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,9 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from core import leases
 from core.applications.models import PeriodicJob
@@ -51,10 +54,17 @@ def registered() -> list[Job]:
 
 
 def run_due(*, now: dt.datetime | None = None) -> list[str]:
-    """Run every registered job that is due and that no other worker holds; their names."""
+    """Run every registered job that is due and that no other worker holds; their names. One
+    read finds the due ones (most ticks: none), each is then claimed."""
+    now = now or timezone.now()
+    not_due = set(
+        PeriodicJob.objects.filter(next_run_at__gt=now, lease_until__isnull=True).values_list(
+            "name", flat=True
+        )
+    )
     ran = []
     for job in registered():
-        if _run_if_due(job, now or timezone.now()):
+        if job.name not in not_due and _run_if_due(job, now):
             ran.append(job.name)
     return ran
 
@@ -90,3 +100,19 @@ def _run_if_due(job: Job, now: dt.datetime) -> bool:
         last_error=error,
     )
     return True
+
+
+def tasks_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete task rows (agency reports) that succeeded more than ``TASK_RESULTS_KEEP_HOURS``
+    ago; failed ones stay for an operator to read."""
+    now = now or timezone.now()
+    keep = dt.timedelta(hours=float(settings.TASK_RESULTS_KEEP_HOURS))
+    deleted, _ = DBTaskResult.objects.filter(
+        status=TaskResultStatus.SUCCESSFUL, finished_at__lt=now - keep
+    ).delete()
+    return deleted
+
+
+def tasks_prune_job() -> str:
+    count = tasks_prune()
+    return f"deleted {count} finished task rows" if count else ""

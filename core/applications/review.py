@@ -23,18 +23,16 @@ def check_review_decide(*, actor: Any, check_id: int | None, clear: bool, note: 
     """Back office only; answers the application, as it stands after the decision."""
     if not access.is_back_office(actor):
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "checkId")
-    check = (
-        AgencyCheck.objects.select_for_update(of=("self",))
-        .select_related("item__application")
-        .filter(pk=check_id)
-        .first()
-    )
-    if check is None:
+    found = AgencyCheck.objects.filter(pk=check_id).values_list("item__application_id").first()
+    if found is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "checkId")
     note = free_text(note, 200)
     if note is None:
         raise DomainError(ApplicationErrorCode.INVALID_TEXT, "note")
-    application = check.item.application
+    # The application's row first, then the check's: every writer locks in this order.
+    application = Application.objects.select_for_update(no_key=True).get(pk=found[0])
+    check = AgencyCheck.objects.select_for_update().select_related("item").get(pk=check_id)
+    check.item.application = application
     if check.status != CheckStatus.REVIEW or application.state != State.CHECKING:
         raise DomainError(ApplicationErrorCode.WRONG_STATE, None, {"state": check.status})
     check.status = CheckStatus.CLEAR if clear else CheckStatus.BLOCKED

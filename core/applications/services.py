@@ -10,7 +10,6 @@ What people a kind accepts, and what stops them, is the kind's (``kinds``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,7 +17,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from core import access
-from core.applications import checks
 from core.applications.consents import all_given, consents_request
 from core.applications.documents import (
     attach_and_report,
@@ -27,7 +25,12 @@ from core.applications.documents import (
     wait_for_documents,
 )
 from core.applications.errors import ApplicationErrorCode
-from core.applications.history import actor_or_none, record_event
+from core.applications.history import (
+    actor_or_none,
+    events_batched,
+    holders_known,
+    record_event,
+)
 from core.applications.kinds import KINDS, PersonChoice, kind_of
 from core.applications.machine import application_transition
 from core.applications.models import (
@@ -47,6 +50,7 @@ from core.events import ApplicationEventKind
 from core.law.rules import Law
 from core.models import AuditAction
 from core.names import free_text
+from core.request_id import current_request_id
 from core.scopes import Scope
 from core.services.audit import audit
 
@@ -56,7 +60,8 @@ def locked_application(actor: Any, application_id: int | None) -> Application:
     missing one."""
     application = (
         actable_applications(actor, Scope.RENEW)
-        .select_for_update(of=("self",))
+        .select_for_update(of=("self",), no_key=True)
+        .select_related("sponsor__person")
         .filter(pk=application_id)
         .first()
     )
@@ -72,22 +77,25 @@ def _editable(actor: Any, application_id: int | None) -> Application:
     return application
 
 
-def _add_items(application: Application, people: Iterable[PersonChoice]) -> None:
-    """Every person the kind accepts, or every reason why not, all at once."""
+def _add_items(
+    application: Application, people: list[PersonChoice], *, law: Law, months_required: bool
+) -> list[ApplicationItem]:
+    """Every person the kind accepts, or every reason why not, all at once. To submit at once,
+    every person's months must be chosen (``months_required``)."""
     kind = kind_of(application)
-    law = Law()
+    fields = [f"people.{index}" for index in range(len(people))]
     items, errors = [], []
-    for index, choice in enumerate(people):
-        field = f"people.{index}"
-        try:
-            item = kind.new_item(application, choice, field=field, law=law)
-        except DomainError as exc:
-            errors.append(exc)
+    made = kind.new_items(application, people, fields=fields, law=law)
+    for choice, field, item in zip(people, fields, made, strict=True):
+        if isinstance(item, DomainError):
+            errors.append(item)
             continue
-        except DomainErrors as exc:
-            errors += exc.errors
+        if isinstance(item, DomainErrors):
+            errors += item.errors
             continue
         problems = kind.item_problems(item, months=choice.months, law=law)
+        if months_required and choice.months is None:
+            problems.append(DomainError(ApplicationErrorCode.DURATION_REQUIRED, "months"))
         for problem in problems:
             problem.field = f"{field}.{problem.field}"
         errors += problems
@@ -95,7 +103,8 @@ def _add_items(application: Application, people: Iterable[PersonChoice]) -> None
     if errors:
         raise DomainErrors(errors)
     try:
-        with transaction.atomic():
+        # No savepoint: a lost race fails the whole transaction, which the error ends.
+        with transaction.atomic(savepoint=False):
             for item in items:
                 if item.person.pk is None:  # someone new the kind named (a visitor)
                     item.person.full_clean()
@@ -104,13 +113,21 @@ def _add_items(application: Application, people: Iterable[PersonChoice]) -> None
             ApplicationItem.objects.bulk_create(items)
     except IntegrityError as exc:  # lost a race for a person to another application
         raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
+    return items
 
 
 @transaction.atomic
 def application_create(
-    *, actor: Any, kind: str, sponsor_id: int | None, people: list[PersonChoice]
+    *,
+    actor: Any,
+    kind: str,
+    sponsor_id: int | None,
+    people: list[PersonChoice],
+    submit: bool = False,
 ) -> Application:
-    sponsor = access.actable_sponsors(actor, Scope.RENEW).filter(pk=sponsor_id).first()
+    """A draft with these people; with ``submit``, submitted in the same transaction (an
+    integration's one call: created and checking, or, if anything stops it, nothing written)."""
+    sponsor = access.actable_sponsor(actor, sponsor_id)
     if sponsor is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "sponsorId")
     if not people:
@@ -118,15 +135,19 @@ def application_create(
     application = Application.objects.create(
         sponsor=sponsor, kind=KINDS[kind].name, created_by=actor_or_none(actor)
     )
-    _add_items(application, people)
-    record_event(
-        application,
-        actor=actor,
-        kind=ApplicationEventKind.TRANSITION,
-        to_state=State.DRAFT,
-        detail={},
-    )
-    _audit(actor, application, AuditAction.APPLICATION_CREATED)
+    with events_batched():
+        items = _add_items(application, people, law=Law(), months_required=submit)
+        holders_known(application, items)
+        record_event(
+            application,
+            actor=actor,
+            kind=ApplicationEventKind.TRANSITION,
+            to_state=State.DRAFT,
+            detail={},
+        )
+        _audit(actor, application, AuditAction.APPLICATION_CREATED)
+        if submit:  # the kind's rules were just applied, for the months chosen
+            _submit(application, items, actor=actor, law=Law(), new_items=True)
     return application
 
 
@@ -145,7 +166,7 @@ def application_add_people(
     *, actor: Any, application_id: int | None, people: list[PersonChoice]
 ) -> Application:
     application = _editable(actor, application_id)
-    _add_items(application, people)
+    _add_items(application, people, law=Law(), months_required=False)
     return application
 
 
@@ -171,17 +192,17 @@ def application_choose_duration(
 
 @transaction.atomic
 def application_submit(*, actor: Any, application_id: int | None) -> Application:
-    """Validate every item again, then create one check per item per agency and start them."""
+    """Validate every item again, then create one check per item per agency and start them.
+    The same few statements however many people the application has."""
     application = _editable(actor, application_id)
     kind = kind_of(application)
-    items = list(
-        application.items.select_related("person", "permit__holder", "application__sponsor__person")
-    )
+    items = list(application.items.select_related("person", "permit__holder"))
     if not items:
         raise DomainError(ApplicationErrorCode.EMPTY_APPLICATION, "people")
     law = Law()
     errors: list[DomainError] = []
     for item in items:
+        item.application = application  # one sponsor, read once for every item's rules
         if item.months is None:
             field = f"item.{item.person_id}"
             errors.append(DomainError(ApplicationErrorCode.DURATION_REQUIRED, field))
@@ -189,13 +210,31 @@ def application_submit(*, actor: Any, application_id: int | None) -> Application
         errors += kind.item_problems(item, months=item.months, law=law)
     if errors:
         raise DomainErrors(errors)
-    application_transition(application, State.SUBMITTED, actor=actor)
+    holders_known(application, items)
+    with events_batched():
+        _submit(application, items, actor=actor, law=law)
+    return application
+
+
+def _submit(
+    application: Application,
+    items: list[ApplicationItem],
+    *,
+    actor: Any,
+    law: Law,
+    new_items: bool = False,
+) -> None:
+    """Submitted, the archive's documents attached (``new_items``: the items were just made
+    and use none yet); then the parties the kind asks are asked to consent, or the checks
+    start."""
+    application_transition(application, State.SUBMITTED, actor=actor, passing=True)
     _audit(actor, application, AuditAction.APPLICATION_SUBMITTED, people=len(items))
     _take_people(application)
-    attach_and_report(application, actor=actor)
+    attach_and_report(application, actor=actor, items=items, new_items=new_items)
     if consents_request(application, items, actor=actor, law=law):
-        return application_transition(application, State.WAITING_FOR_CONSENT, actor=actor)
-    return _start_checking(application, items, actor=actor)
+        application_transition(application, State.WAITING_FOR_CONSENT, actor=actor)
+        return
+    _start_checking(application, items, actor=actor)
 
 
 def _take_people(application: Application) -> None:
@@ -210,17 +249,16 @@ def _take_people(application: Application) -> None:
         raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, "people") from exc
 
 
-def _start_checking(
-    application: Application, items: list[ApplicationItem], *, actor: Any
-) -> Application:
-    """One check per item per agency the kind names, queued once the transaction commits."""
+def _start_checking(application: Application, items: list[ApplicationItem], *, actor: Any) -> None:
+    """One check per item per agency the kind names: their rows are their queue, the workers
+    claim them once this commits."""
     kind = kind_of(application)
-    created = AgencyCheck.objects.bulk_create(
-        AgencyCheck(item=item, agency=agency) for item in items for agency in kind.agencies(item)
+    AgencyCheck.objects.bulk_create(
+        AgencyCheck(item=item, agency=agency, request_id=current_request_id())
+        for item in items
+        for agency in kind.agencies(item)
     )
     application_transition(application, State.CHECKING, actor=actor)
-    checks.schedule([check.pk for check in created])
-    return application
 
 
 @transaction.atomic
@@ -233,7 +271,7 @@ def consent_decide(*, actor: Any, consent_id: int | None, give: bool, note: str 
     application_id = found.first()
     if application_id is None:
         raise DomainError(ApplicationErrorCode.NOT_FOUND, "consentId")
-    application = Application.objects.select_for_update().get(pk=application_id[0])
+    application = Application.objects.select_for_update(no_key=True).get(pk=application_id[0])
     consent = Consent.objects.select_related("item__person").get(pk=consent_id)
     decision = ConsentDecision.GIVEN if give else ConsentDecision.REFUSED
     if consent.decision == decision:
@@ -274,7 +312,8 @@ def consent_decide(*, actor: Any, consent_id: int | None, give: bool, note: str 
     if not live:
         application_transition(application, State.REJECTED, actor=actor, reason="consent refused")
     elif all(all_given(each) for each in live):
-        _start_checking(application, live, actor=actor)
+        with events_batched():
+            _start_checking(application, live, actor=actor)
     return consent
 
 
@@ -312,7 +351,7 @@ def application_request_document(
         item=item, kind=kind, owner_id=person_id, reason=reason, requested_by=actor
     )
     if application.state != State.WAITING_FOR_DOCUMENTS:
-        wait_for_documents(application, actor=actor, reason=reason)
+        wait_for_documents([application], actor=actor, reason=reason)
         return application
     missing = [{"person_id": person_id, "kind": kind, "reason": reason}]
     record_event(

@@ -1,8 +1,9 @@
 """Streams of application events, numbered in commit order: each application's (what
 ``applicationUpdated`` follows) and each sponsor's (what ``myApplications`` follows).
 
-Writing an event takes the next number of both streams in one statement that locks their
-``EventStream`` rows until the transaction ends. So within a stream, number n+1 is given out
+Writing events takes their numbers in both streams in one statement (``take_positions``, for
+however many events and streams a transaction writes) that locks the ``EventStream`` rows, in
+key order, until the transaction ends. So within a stream, number n+1 is given out
 only after n committed: numbers are dense and commit in order, a subscriber that holds n knows
 exactly what it lacks, and a gap it sees live (n+2 before n+1, from two processes) is already
 in the database to fill. Replays read the same rows the history is (``ApplicationEvent``).
@@ -24,20 +25,22 @@ def sponsor_key(sponsor_id: int) -> str:
     return f"s{sponsor_id}"
 
 
-def next_positions(application_id: int, sponsor_id: int) -> tuple[int, int]:
-    """The next numbers of the application's and the sponsor's streams, their rows locked
-    until the caller's transaction ends (call it in the transaction that writes the event)."""
-    keys = (application_key(application_id), sponsor_key(sponsor_id))
+def take_positions(counts: dict[str, int]) -> dict[str, int]:
+    """Take ``counts[key]`` more numbers in each stream at once; answers the last number taken
+    in each (the first is ``last - count + 1``). The streams' rows are locked, in key order,
+    until the caller's transaction ends (call it in the transaction that writes the events)."""
+    keys = sorted(counts)
     table = connection.ops.quote_name(EventStream._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} AS stream (key, last_sequence) VALUES (%s, 1), (%s, 1) "
-            "ON CONFLICT (key) DO UPDATE SET last_sequence = stream.last_sequence + 1 "
+            f"INSERT INTO {table} AS stream (key, last_sequence) VALUES {values} "
+            "ON CONFLICT (key) DO UPDATE SET "
+            "last_sequence = stream.last_sequence + excluded.last_sequence "
             "RETURNING key, last_sequence",
-            keys,
+            [part for key in keys for part in (key, counts[key])],
         )
-        numbers = dict(cursor.fetchall())
-    return numbers[keys[0]], numbers[keys[1]]
+        return dict(cursor.fetchall())
 
 
 def current_positions(keys: list[str]) -> dict[str, int]:

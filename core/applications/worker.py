@@ -1,13 +1,15 @@
-"""An application worker: django-tasks-db's worker loop (agency checks, agency reports) with
-many tasks in flight, plus the periodic jobs (``core.applications.periodic``: the sweeper that
-requeues checks whose worker died, and whatever the apps register, such as payments'
-reconciliation). Runs as ``manage.py application_worker`` (separate processes, any number of
-machines sharing the database) or, on the embedded default, as a thread inside the daphne
-process (``IQAMA_INPROCESS_WORKER=1``, started by ``iqama/asgi.py``).
+"""An application worker: agency checks claimed in batches from their own rows
+(``check_runner``), django-tasks-db's worker loop for the tasks (agency reports), and the
+periodic jobs (``core.applications.periodic``: the sweeper that hands back checks whose worker
+died, and whatever the apps register, such as payments' reconciliation). Runs as ``manage.py
+application_worker`` (separate processes, any number of machines sharing the database) or, on
+the embedded default, as a thread inside the daphne process (``IQAMA_INPROCESS_WORKER=1``,
+started by ``iqama/asgi.py``).
 
-Agencies answer slowly, so a worker keeps up to ``concurrency`` tasks running at once, each in
-a thread of a bounded pool (``core.agencies.registry`` bounds the calls per agency). The loop
-claims a task only when a thread is free, so what a worker holds is what it is working on.
+Agencies answer slowly, so a worker keeps up to ``checks_in_flight`` checks in flight at once
+(asked without a database connection) and up to ``concurrency`` tasks, each in a thread of a
+bounded pool (``core.agencies.registry`` bounds the calls per agency). Each claims only what it
+has room for, so what a worker holds is what it is working on.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from core.applications import periodic
+from core.applications.check_runner import CheckRunner
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +37,11 @@ logger = logging.getLogger(__name__)
 RESTART_DELAY_SECONDS = 1.0
 # How often the periodic jobs' loop looks for a due job.
 PERIODIC_TICK_SECONDS = 0.5
+# How often, at most, an idle worker looks for a task (checks: ``interval``).
+TASK_POLL_SECONDS = 1.0
 # Tasks in flight in daphne's own worker thread (the embedded default): SQLite takes one writer
-# at a time, so more threads would only queue for its lock.
+# at a time, so more threads would only queue for its lock (checks are written by two threads
+# whatever their number).
 INPROCESS_CONCURRENCY = 4
 
 
@@ -51,10 +57,13 @@ class ApplicationWorker(Worker):
         interval: float = 0.2,
         worker_id: str | None = None,
         concurrency: int | None = None,
+        checks_in_flight: int | None = None,
     ) -> None:
         super().__init__(
             queue_names=["*"],
-            interval=interval,
+            # Tasks (agency reports) wait a little: polling for them as often as for checks
+            # would cost more than it saves.
+            interval=max(interval, TASK_POLL_SECONDS),
             batch=False,
             backend_name="default",
             startup_delay=False,
@@ -67,6 +76,15 @@ class ApplicationWorker(Worker):
         self._pool: ThreadPoolExecutor | None = None
         self._stop = threading.Event()
         self._event_loop: asyncio.AbstractEventLoop | None = None
+        self.checks = CheckRunner(
+            capacity=checks_in_flight or int(settings.CHECKS_IN_FLIGHT),
+            interval=interval,
+            prepare_thread=self._prepare_thread,
+        )
+
+    def _prepare_thread(self) -> None:
+        if self._event_loop is not None:
+            _deliver_events_through(self._event_loop)
 
     def _periodic_forever(self) -> None:
         while not self._stop.wait(PERIODIC_TICK_SECONDS):
@@ -89,6 +107,7 @@ class ApplicationWorker(Worker):
         self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="application-task")
         jobs = threading.Thread(target=self._periodic_forever, name="periodic-jobs", daemon=True)
         jobs.start()
+        self.checks.start()
         try:
             while self.running:
                 try:
@@ -103,6 +122,8 @@ class ApplicationWorker(Worker):
                     self._stop.wait(RESTART_DELAY_SECONDS)
         finally:
             self._stop.set()
+            self.checks.stop()
+            self.checks.join()
             self._pool.shutdown(wait=True)
 
     def run_task(self, db_task_result: Any) -> None:
@@ -117,8 +138,7 @@ class ApplicationWorker(Worker):
 
     def _run_in_thread(self, db_task_result: Any) -> None:
         try:
-            if self._event_loop is not None:
-                _deliver_events_through(self._event_loop)
+            self._prepare_thread()
             super().run_task(db_task_result)
         except Exception:
             logger.exception("task %s failed outside the task", db_task_result.id)
@@ -147,6 +167,7 @@ class ApplicationWorker(Worker):
     def stop(self) -> None:
         self.running = False
         self._stop.set()
+        self.checks.stop()
 
 
 def _deliver_events_through(loop: asyncio.AbstractEventLoop) -> None:

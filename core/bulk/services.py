@@ -23,7 +23,7 @@ from core import access
 from core.applications.errors import ApplicationErrorCode
 from core.applications.kinds import PersonChoice
 from core.applications.kinds.renewal import KIND as RENEWAL
-from core.applications.services import application_create, application_submit
+from core.applications.services import application_create
 from core.bulk.errors import BulkErrorCode
 from core.bulk.models import BulkRenewal, BulkRenewalWorker, BulkState
 from core.civil_id import normalize_digits
@@ -192,8 +192,8 @@ def _renew(job: BulkRenewal, candidates: list[BulkRenewalWorker]) -> Any:
                     kind=RENEWAL.name,
                     sponsor_id=job.sponsor_id,
                     people=choices,
+                    submit=True,
                 )
-                application_submit(actor=job.created_by, application_id=application.pk)
         except (DomainError, DomainErrors) as exc:
             refused = _refusals(exc, remaining)
             if not refused:  # about the request as a whole (the sponsor, say): everyone

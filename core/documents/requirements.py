@@ -15,11 +15,11 @@ expired, and recent enough for kinds that must be, see ``kinds.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from core.articles import Article, Relation, SponsorKind
@@ -135,10 +135,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def visit_needs(relation: str | None, on_date: dt.date) -> list[Need]:
+def visit_needs(relation: str | None, on_date: dt.date, law: Law | None = None) -> list[Need]:
     """What the law's visit term asks of the visitor besides: a return ticket, health
     insurance for the stay (``core.law.VisitTerm``)."""
-    term = Law(on_date).visit_term(relation) if relation else None
+    term = (law or Law(on_date)).visit_term(relation) if relation else None
     if term is None:
         return []
     return [
@@ -201,38 +201,55 @@ def _sponsor_person_id(person: Person, relation: str | None, sponsor: Sponsor | 
     return sponsor.person_id if sponsor is not None else None
 
 
-def _joined_at(person: Person, sponsor: Sponsor | None) -> dt.datetime | None:
-    """Since when the person's archive counts for the sponsor (see ``core.documents.access``):
-    since they came onto the sponsor's file; for a visitor, since the host first applied for
-    them; for a resident the sponsor asks to transfer, since that request; None: all of it
-    (one's own archive, or someone not yet on record)."""
-    if sponsor is None or person.pk is None:  # someone not yet on record has no archive
-        return None
-    if person.civil_id is None:
-        return (
-            person.application_items.filter(application__sponsor=sponsor)
-            .order_by("application__created_at")
-            .values_list("application__created_at", flat=True)
-            .first()
+def _joined_since(asked: Sequence[Asked]) -> dict[tuple[int, int], dt.datetime | None]:
+    """Since when each person's archive counts for their sponsor (see
+    ``core.documents.access``), by (sponsor, person): since they came onto the sponsor's file;
+    for a visitor, since the host first applied for them; for a resident the sponsor asks to
+    transfer (an open transfer item), since that request; for anyone else not on the file,
+    nothing of it (now). Not in the answer: all of it (one's own archive; no sponsor; someone
+    not yet on record). One query per sort of person, however many."""
+    on_record = [a for a in asked if a.sponsor is not None and a.person.pk is not None]
+    since: dict[tuple[int, int], dt.datetime | None] = {}
+    visitors: dict[int, set[int]] = {}
+    for a in on_record:
+        if a.person.civil_id is None:
+            visitors.setdefault(a.sponsor.pk, set()).add(a.person.pk)
+    for sponsor_id, people in visitors.items():
+        first_applied = Min(
+            "application_items__application__created_at",
+            filter=Q(application_items__application__sponsor_id=sponsor_id),
         )
-    if sponsor.person_id == person.pk:
-        return None
-    joined = (
-        Dependent.objects.filter(sponsor=sponsor, person=person, ended_on__isnull=True)
-        .values_list("joined_at", flat=True)
-        .first()
+        rows = Person.objects.filter(pk__in=people).annotate(first=first_applied)
+        since.update(((sponsor_id, pk), first) for pk, first in rows.values_list("pk", "first"))
+    residents = [
+        a for a in on_record if a.person.civil_id is not None and a.sponsor.person_id != a.person.pk
+    ]
+    if not residents:
+        return since
+    sponsors, people = {a.sponsor.pk for a in residents}, {a.person.pk for a in residents}
+    rows = Dependent.objects.filter(
+        sponsor_id__in=sponsors, person_id__in=people, ended_on__isnull=True
+    ).order_by("pk")
+    for sponsor_id, person_id, joined_at in rows.values_list(
+        "sponsor_id", "person_id", "joined_at"
+    ):
+        since.setdefault((sponsor_id, person_id), joined_at)
+    asking = Person.objects.filter(
+        pk__in=people,
+        application_items__application__sponsor_id__in=sponsors,
+        application_items__from_article__isnull=False,  # a transfer
+        application_items__open_person__isnull=False,  # still open
+    ).values_list(
+        "application_items__application__sponsor_id",
+        "pk",
+        "application_items__application__created_at",
     )
-    if joined is not None:
-        return joined
-    # Not on this file: what the sponsor archived since asking to transfer them, or nothing.
-    requested = (
-        person.application_items.filter(
-            application__sponsor=sponsor, from_article__isnull=False, open_person__isnull=False
-        )
-        .values_list("application__created_at", flat=True)
-        .first()
-    )
-    return requested or timezone.now()
+    for sponsor_id, person_id, requested in asking:
+        since.setdefault((sponsor_id, person_id), requested)
+    now = timezone.now()
+    for a in residents:
+        since.setdefault((a.sponsor.pk, a.person.pk), now)
+    return since
 
 
 def _best(
@@ -247,6 +264,86 @@ def _best(
     return None, max(lapsed, default=None)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """Whose documents are asked about: a person, under an article, in a relation to the
+    sponsor, for a purpose."""
+
+    person: Person
+    article: int | None
+    relation: str | None
+    purpose: str = Purpose.RENEWAL
+    sponsor: Sponsor | None = None
+
+
+def resolve_many(asked: Sequence[Asked], on_date: dt.date | None = None) -> list[list[Resolved]]:
+    """``resolve`` for several people at once (an application's, a worker's batch of them):
+    the archive is read once for all of them."""
+    on_date = on_date or timezone.localdate()
+    law = Law(on_date)  # read only if a visit asks
+    plans: list[tuple[Asked, list[Need], dict[str, int], int | None]] = []
+    for one in asked:
+        needs = needs_for(one.purpose, one.article, one.relation)
+        if one.purpose == Purpose.VISIT_PERMIT:
+            needs += [n for n in visit_needs(one.relation, on_date, law) if n not in needs]
+        owners = {Whose.HOLDER: one.person.pk}
+        if any(n.whose == Whose.SPONSOR for n in needs):
+            sponsor_person = _sponsor_person_id(one.person, one.relation, one.sponsor)
+            if sponsor_person is not None:
+                owners[Whose.SPONSOR] = sponsor_person
+        sponsor = one.sponsor
+        company = (
+            sponsor.pk if sponsor is not None and sponsor.kind == SponsorKind.COMPANY else None
+        )
+        # A need nobody could meet (an individual's papers of a company, a company's of a
+        # household) is not asked.
+        needs = [n for n in needs if n.whose in owners or (n.whose == Whose.COMPANY and company)]
+        plans.append((one, needs, owners, company))
+    owner_ids = {pk for _, _, owners, _ in plans for pk in owners.values() if pk is not None}
+    companies = {company for *_, company in plans if company is not None}
+    kinds = {n.kind for _, needs, _, _ in plans for n in needs}
+    documents = (
+        list(
+            Document.objects.filter(
+                Q(owner_id__in=owner_ids) | Q(sponsor_id__in=companies), kind__in=kinds
+            )
+        )
+        if (owner_ids or companies) and kinds
+        else []
+    )
+    # When each holder came onto the file matters only for documents they hold themselves.
+    holding = {document.owner_id for document in documents if document.owner_id is not None}
+    joined = _joined_since([one for one in asked if one.person.pk in holding])
+    answers = []
+    for one, needs, owners, company in plans:
+        person = one.person
+        since = joined.get((one.sponsor.pk, person.pk)) if one.sponsor is not None else None
+        archive: dict[tuple[str, int, str], list[Document]] = {}
+        for document in documents:
+            if document.sponsor_id is not None:
+                if document.sponsor_id == company:
+                    archive.setdefault(("sponsor", company, document.kind), []).append(document)
+                continue
+            if document.owner_id not in owners.values():
+                continue
+            if document.owner_id == person.pk and since and document.uploaded_at < since:
+                continue  # archived before the person came onto this sponsor's file: not theirs
+            key = ("person", document.owner_id, document.kind)
+            archive.setdefault(key, []).append(document)
+        resolved = []
+        for need in needs:
+            if need.whose == Whose.COMPANY:
+                found = archive.get(("sponsor", company, need.kind), [])
+                document, expired_on = _best(found, on_date)
+                resolved.append(Resolved(need, None, document, expired_on, sponsor_id=company))
+                continue
+            owner_id = owners[need.whose]
+            document, expired_on = _best(archive.get(("person", owner_id, need.kind), []), on_date)
+            resolved.append(Resolved(need, owner_id, document, expired_on))
+        answers.append(resolved)
+    return answers
+
+
 def resolve(
     person: Person,
     article: int | None,
@@ -257,44 +354,7 @@ def resolve(
     sponsor: Sponsor | None = None,
 ) -> list[Resolved]:
     """Each need with the archived document that meets it, if any."""
-    on_date = on_date or timezone.localdate()
-    needs = needs_for(purpose, article, relation)
-    if purpose == Purpose.VISIT_PERMIT:
-        needs += [n for n in visit_needs(relation, on_date) if n not in needs]
-    owners = {Whose.HOLDER: person.pk}
-    if any(n.whose == Whose.SPONSOR for n in needs):
-        sponsor_person = _sponsor_person_id(person, relation, sponsor)
-        if sponsor_person is not None:
-            owners[Whose.SPONSOR] = sponsor_person
-    company = sponsor.pk if sponsor is not None and sponsor.kind == SponsorKind.COMPANY else None
-    # A need nobody could meet (an individual's papers of a company, a company's of a household)
-    # is not asked.
-    needs = [n for n in needs if n.whose in owners or (n.whose == Whose.COMPANY and company)]
-    archive: dict[tuple[str, int, str], list[Document]] = {}
-    joined = _joined_at(person, sponsor)
-    kinds = {n.kind for n in needs}
-    held = Q(owner_id__in=set(owners.values()))
-    if company is not None:
-        held |= Q(sponsor_id=company)
-    for document in Document.objects.filter(held, kind__in=kinds):
-        if document.owner_id == person.pk and joined and document.uploaded_at < joined:
-            continue  # archived before the person came onto this sponsor's file: not theirs
-        key = (
-            ("sponsor", document.sponsor_id, document.kind)
-            if document.sponsor_id
-            else ("person", document.owner_id, document.kind)
-        )
-        archive.setdefault(key, []).append(document)
-    resolved = []
-    for need in needs:
-        if need.whose == Whose.COMPANY:
-            document, expired_on = _best(archive.get(("sponsor", company, need.kind), []), on_date)
-            resolved.append(Resolved(need, None, document, expired_on, sponsor_id=company))
-            continue
-        owner_id = owners[need.whose]
-        document, expired_on = _best(archive.get(("person", owner_id, need.kind), []), on_date)
-        resolved.append(Resolved(need, owner_id, document, expired_on))
-    return resolved
+    return resolve_many([Asked(person, article, relation, purpose, sponsor)], on_date)[0]
 
 
 def missing_documents(

@@ -1,19 +1,24 @@
-"""What the law says on a day: the provisions in force then, read once per use.
+"""What the law says on a day: the provisions in force then.
 
-``Law(day)`` loads each table the first time it is asked about (one query each) and answers
-from memory after that, so one request, one preview or one submission reads a table once
-whatever the number of people. It is not kept across requests: an edit in the admin applies
-to the next request in every process.
+``Law(day)`` reads each table the first time it is asked about and answers from memory after
+that, so one request, one preview or one submission reads a table once whatever the number of
+people. What it read is also kept in the process for the next ``Law`` while the law's tables
+are unchanged: each ``Law`` asks once (one statement, ``law_revision``) whether a row was
+added, removed or saved since (the admin saves), so an edit applies to the next request in
+every process. Law data is edited through the models: a bulk ``update()`` that does not set
+``updated_at`` is not seen until the processes restart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -38,15 +43,60 @@ P = TypeVar("P", bound=Provision)
 
 FIRST_MONTH_DAYS = 30
 FILS = Decimal("0.001")
+TABLES: tuple[type[Provision], ...] = (
+    ArticleTerm,
+    LongResidency,
+    SalaryThreshold,
+    SalaryExemption,
+    CourtFinding,
+    OverstayFine,
+    VisitTerm,
+    TransferTerm,
+)
 
 
-def in_force(model: type[P], day: dt.date) -> list[P]:
-    """The model's rows in force on ``day``, newest first."""
+def _read(model: type[P], day: dt.date) -> list[P]:
     return list(
         model.objects.filter(effective_from__lte=day)
         .filter(Q(effective_until__isnull=True) | Q(effective_until__gt=day))
         .order_by("-effective_from", "-pk")
     )
+
+
+def law_revision() -> tuple[Any, ...]:
+    """What the law's tables hold, in a word: each one's number of rows and latest save."""
+    quote = connection.ops.quote_name
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM {quote(t._meta.db_table)}), "
+        f"(SELECT MAX({quote('updated_at')}) FROM {quote(t._meta.db_table)})"
+        for t in TABLES
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return tuple(cursor.fetchone())
+
+
+_kept: dict[tuple[type[Provision], dt.date], list] = {}
+_kept_at: list[tuple[Any, ...] | None] = [None]  # the revision ``_kept`` was read at
+_kept_lock = threading.Lock()
+
+
+def in_force(model: type[P], day: dt.date, revision: tuple[Any, ...] | None = None) -> list[P]:
+    """The model's rows in force on ``day``, newest first; at ``revision`` (``law_revision``),
+    from what this process read at that revision, if it did."""
+    if revision is None:
+        return _read(model, day)
+    with _kept_lock:
+        if _kept_at[0] != revision:
+            _kept.clear()
+            _kept_at[0] = revision
+        rows = _kept.get((model, day))
+    if rows is None:
+        rows = _read(model, day)
+        with _kept_lock:
+            if _kept_at[0] == revision:
+                _kept[model, day] = rows
+    return rows
 
 
 def _newest_by(rows: Iterable[P], key) -> dict:
@@ -61,11 +111,18 @@ class Law:
     def __init__(self, day: dt.date | None = None) -> None:
         self.day = day or timezone.localdate()
 
+    @cached_property
+    def _revision(self) -> tuple[Any, ...]:
+        return law_revision()
+
+    def _in_force(self, model: type[P]) -> list[P]:
+        return in_force(model, self.day, self._revision)
+
     # -- articles and durations -----------------------------------------------------------
 
     @cached_property
     def _articles(self) -> dict[int, ArticleTerm]:
-        return _newest_by(in_force(ArticleTerm, self.day), lambda r: r.article)
+        return _newest_by(self._in_force(ArticleTerm), lambda r: r.article)
 
     def article(self, number: int) -> ArticleTerm | None:
         return self._articles.get(number)
@@ -82,7 +139,7 @@ class Law:
 
     @cached_property
     def _long_residency(self) -> dict[str, LongResidency]:
-        return _newest_by(in_force(LongResidency, self.day), lambda r: r.ground)
+        return _newest_by(self._in_force(LongResidency), lambda r: r.ground)
 
     def max_months(self, article: int, grounds: Iterable[str] = ()) -> int:
         """The longest residency under the article for someone with these grounds: the
@@ -102,11 +159,11 @@ class Law:
 
     @cached_property
     def _salary(self) -> dict[str, SalaryThreshold]:
-        return _newest_by(in_force(SalaryThreshold, self.day), lambda r: r.purpose)
+        return _newest_by(self._in_force(SalaryThreshold), lambda r: r.purpose)
 
     @cached_property
     def _exemptions(self) -> dict[tuple[str, str], SalaryExemption]:
-        return _newest_by(in_force(SalaryExemption, self.day), lambda r: (r.purpose, r.profession))
+        return _newest_by(self._in_force(SalaryExemption), lambda r: (r.purpose, r.profession))
 
     def salary_threshold(self, purpose: SalaryPurpose) -> SalaryThreshold | None:
         return self._salary.get(purpose)
@@ -124,7 +181,7 @@ class Law:
 
     @cached_property
     def _court(self) -> dict[str, CourtFinding]:
-        return _newest_by(in_force(CourtFinding, self.day), lambda r: r.record_kind)
+        return _newest_by(self._in_force(CourtFinding), lambda r: r.record_kind)
 
     def court_finding(self, record_kind: str) -> CourtFinding | None:
         """What a kind of court record does; None (no rule) is for the caller to treat as a
@@ -139,7 +196,7 @@ class Law:
 
     @cached_property
     def _overstay(self) -> dict[str, OverstayFine]:
-        return _newest_by(in_force(OverstayFine, self.day), lambda r: r.category)
+        return _newest_by(self._in_force(OverstayFine), lambda r: r.category)
 
     def overstay_rule(self, category: OverstayCategory) -> OverstayFine | None:
         return self._overstay.get(category)
@@ -158,7 +215,7 @@ class Law:
 
     @cached_property
     def _visits(self) -> dict[str, VisitTerm]:
-        return _newest_by(in_force(VisitTerm, self.day), lambda r: r.relation)
+        return _newest_by(self._in_force(VisitTerm), lambda r: r.relation)
 
     def visit_term(self, relation: str) -> VisitTerm | None:
         return self._visits.get(relation)
@@ -168,9 +225,7 @@ class Law:
 
     @cached_property
     def _transfers(self) -> dict[tuple[int, int], TransferTerm]:
-        return _newest_by(
-            in_force(TransferTerm, self.day), lambda r: (r.from_article, r.to_article)
-        )
+        return _newest_by(self._in_force(TransferTerm), lambda r: (r.from_article, r.to_article))
 
     def transfer_term(self, from_article: int, to_article: int) -> TransferTerm | None:
         return self._transfers.get((from_article, to_article))

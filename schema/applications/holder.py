@@ -116,9 +116,9 @@ class OwnResidencySubscription:
             async for channel_message in feed:
                 if channel_message.get("group") not in groups:  # another subscription's
                     continue
-                message = channel_message["message"]
-                event = _own_event(message, person_id)
-                if event is None:
-                    continue
-                item = await sync_to_async(_own_item)(user, message["application_id"])
-                yield OwnResidencyUpdate(event=event, renewal=item)
+                for message in channel_message["messages"]:
+                    event = _own_event(message, person_id)
+                    if event is None:
+                        continue
+                    item = await sync_to_async(_own_item)(user, message["application_id"])
+                    yield OwnResidencyUpdate(event=event, renewal=item)

@@ -5,7 +5,7 @@ people while it is a draft) is per kind."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 import strawberry_django
@@ -26,6 +26,11 @@ from schema.applications.visits import VisitApplication
 from schema.documents.types import DocumentKindEnum
 from schema.errors import pk_of, run_domain
 
+SUBMIT_AT_ONCE = (
+    "Submit it in the same step (integrations): created and checking at once, or, if anything "
+    "stops it, nothing created. Every person needs `months`."
+)
+SubmitAtOnce = Annotated[bool, strawberry.argument(description=SUBMIT_AT_ONCE)]
 RENEWAL_DEPRECATION = "Use the mutation of the same name for any application: {name}."
 
 
@@ -94,7 +99,11 @@ class ApplicationMutation:
 
     @strawberry_django.mutation(description="Start a renewal for people you sponsor.")
     def create_renewal(
-        self, info: Info, sponsor_id: relay.GlobalID, people: list[RenewalPersonInput]
+        self,
+        info: Info,
+        sponsor_id: relay.GlobalID,
+        people: list[RenewalPersonInput],
+        submit: SubmitAtOnce = False,
     ) -> RenewalPayload:
         return _call(
             info,
@@ -103,6 +112,7 @@ class ApplicationMutation:
             kind=RENEWAL.name,
             sponsor_id=pk_of(sponsor_id, "Sponsor"),
             people=_choices(people),
+            submit=submit,
         )
 
     @strawberry_django.mutation(description="Add people to a draft renewal.")
@@ -137,7 +147,11 @@ class ApplicationMutation:
         "visit: each with `visitor` (as on the passport), `relation` and `months`."
     )
     def create_visit_application(
-        self, info: Info, sponsor_id: relay.GlobalID, visitors: list[ApplicationPersonInput]
+        self,
+        info: Info,
+        sponsor_id: relay.GlobalID,
+        visitors: list[ApplicationPersonInput],
+        submit: SubmitAtOnce = False,
     ) -> VisitPayload:
         return _call(
             info,
@@ -146,6 +160,7 @@ class ApplicationMutation:
             kind=VISIT.name,
             sponsor_id=pk_of(sponsor_id, "Sponsor"),
             people=choices_of(visitors),
+            submit=submit,
         )
 
     # -- per kind: a transfer to another article and sponsor ----------------------------------

@@ -35,6 +35,7 @@ def test_the_figures_come_from_the_database(settings, household):
     give_profile(h["wife"], CLEAN)
     app = submit(h, h["wife"])
     run_all(app)
+    waiting = submit(h, h["child"])  # its checks due, claimed by no worker yet
     response = Client().get("/metrics", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
@@ -44,5 +45,7 @@ def test_the_figures_come_from_the_database(settings, household):
     latency = ("iqama_agency_check_seconds_count", (("agency", "health"), ("outcome", "clear")))
     assert got[latency] == 1
     assert ("iqama_task_queue_depth", ()) in got
+    assert got[("iqama_agency_checks_due", ())] == waiting.items.get().checks.count()
+    assert ("iqama_agency_check_oldest_due_seconds", ()) in got
     assert ("iqama_task_oldest_ready_seconds", ()) in got
     assert any(name == "iqama_websocket_connections" for name, _ in got)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from core.agencies.base import Subject
 from core.applications.models import AgencyName, Application, ApplicationItem
-from core.errors import DomainError
+from core.errors import DomainError, DomainErrors
 from core.law.rules import Law
 from core.services.visitors import VisitorDetails
 
@@ -138,6 +138,10 @@ def agency_fines(facts: Facts) -> list[Charge]:
     return [Charge(ChargeKind.FINES, owed=fines.owed, references=references)]
 
 
+# What ``Kind.new_items`` gives for one person: their item, or what stops them.
+NewItem = ApplicationItem | DomainError | DomainErrors
+
+
 class Kind(Protocol):
     name: str
     reference_prefix: str
@@ -145,12 +149,18 @@ class Kind(Protocol):
     title_ar: str
     document_purpose: str
 
-    def new_item(
-        self, application: Application, choice: PersonChoice, *, field: str, law: Law
-    ) -> ApplicationItem:
-        """An unsaved item for the person chosen, or DomainError/DomainErrors saying why the
-        person cannot be on such an application at all (what stops them for a duration is
-        ``item_problems``'). Reads only: a preview calls it too."""
+    def new_items(
+        self,
+        application: Application,
+        choices: Sequence[PersonChoice],
+        *,
+        fields: Sequence[str],
+        law: Law,
+    ) -> list[NewItem]:
+        """For each person chosen, in order, an unsaved item, or DomainError/DomainErrors
+        saying why the person cannot be on such an application at all (what stops them for a
+        duration is ``item_problems``'); ``fields[i]`` names choice ``i`` in its errors. Reads
+        only (a preview calls it too), for everyone at once where it can."""
 
     def item_problems(
         self, item: ApplicationItem, *, months: int | None, law: Law
@@ -174,3 +184,22 @@ class Kind(Protocol):
 
     def issue(self, item: ApplicationItem, today: dt.date) -> None:
         """What issuing does for one paid item."""
+
+
+def one_at_a_time(
+    new_item: Callable[..., ApplicationItem],
+    application: Application,
+    choices: Sequence[PersonChoice],
+    *,
+    fields: Sequence[str],
+    law: Law,
+) -> list[NewItem]:
+    """``new_items`` for a kind that looks at each person alone: ``new_item(application,
+    choice, field=…, law=…)`` returns the item or raises what stops the person."""
+    made: list[NewItem] = []
+    for choice, field in zip(choices, fields, strict=True):
+        try:
+            made.append(new_item(application, choice, field=field, law=law))
+        except (DomainError, DomainErrors) as exc:
+            made.append(exc)
+    return made

@@ -15,6 +15,7 @@ the end of the renewed period).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from core.applications.kinds.base import (
     Durations,
     Facts,
     Limit,
+    NewItem,
     PersonChoice,
     agency_fines,
     health_cover,
@@ -54,14 +56,18 @@ def renewal_period(permit: ResidencyPermit, months: int, today: dt.date) -> tupl
 
 
 def sponsor_own_permit(sponsor: Sponsor) -> ResidencyPermit | None:
-    """The individual sponsor's own live permit that lasts longest."""
+    """The individual sponsor's own live permit that lasts longest (read once per sponsor
+    object: the items of one application share theirs)."""
     if sponsor.person_id is None:
         return None
-    return (
-        ResidencyPermit.objects.filter(holder_id=sponsor.person_id, cancelled_at__isnull=True)
-        .order_by("-expires_on")
-        .first()
-    )
+    cached = getattr(sponsor, "_own_permit", False)
+    if cached is False:
+        cached = sponsor._own_permit = (
+            ResidencyPermit.objects.filter(holder_id=sponsor.person_id, cancelled_at__isnull=True)
+            .order_by("-expires_on")
+            .first()
+        )
+    return cached
 
 
 @dataclass(frozen=True)
@@ -102,11 +108,9 @@ def sponsor_bound(item: ApplicationItem) -> bool:
 
 
 def sponsor_expiry(item: ApplicationItem) -> dt.date | None:
-    """The individual sponsor's own residency's expiry, read once per item."""
-    cached = getattr(item, "_sponsor_permit", False)
-    if cached is False:
-        cached = item._sponsor_permit = sponsor_own_permit(item.application.sponsor)
-    return cached.expires_on if cached else None
+    """The individual sponsor's own residency's expiry (read once per sponsor object)."""
+    own = sponsor_own_permit(item.application.sponsor)
+    return own.expires_on if own else None
 
 
 def length_problems(item: ApplicationItem, months: int, longest: int) -> list[DomainError]:
@@ -155,8 +159,60 @@ class Renewal:
     title_ar = "تجديد إقامة"
     document_purpose = Purpose.RENEWAL
 
-    def new_item(
-        self, application: Application, choice: PersonChoice, *, field: str, law: Law
+    def new_items(
+        self,
+        application: Application,
+        choices: Sequence[PersonChoice],
+        *,
+        fields: Sequence[str],
+        law: Law,
+    ) -> list[NewItem]:
+        """Everyone at once: their places on the file, their permits and whether they are in
+        another open application are read once for all of them."""
+        sponsor = application.sponsor
+        wanted = {c.person_id for c in choices if c.person_id is not None}
+        on_file = {
+            d.person_id: d
+            for d in Dependent.objects.select_related("person").filter(
+                sponsor=sponsor, person_id__in=wanted, ended_on__isnull=True
+            )
+        }
+        people = {pk: d.person for pk, d in on_file.items()}
+        if sponsor.person_id is not None:  # the sponsor's own permit bounds their family's
+            people[sponsor.person_id] = sponsor.person
+        permits: dict[int, ResidencyPermit] = {}
+        for permit in ResidencyPermit.objects.filter(
+            holder_id__in=people, cancelled_at__isnull=True
+        ).order_by("holder_id", "-expires_on", "-pk"):
+            if permit.holder_id not in permits:
+                permit.holder = people[permit.holder_id]
+                permits[permit.holder_id] = permit
+        if sponsor.person_id is not None:
+            sponsor._own_permit = permits.get(sponsor.person_id)
+            if sponsor.person_id not in wanted:
+                del people[sponsor.person_id]
+        busy = set(
+            ApplicationItem.objects.filter(open_person_id__in=people).values_list(
+                "open_person_id", flat=True
+            )
+        )
+        made: list[NewItem] = []
+        for choice, field in zip(choices, fields, strict=True):
+            try:
+                made.append(self._new_item(application, choice, field, law, on_file, permits, busy))
+            except DomainError as exc:
+                made.append(exc)
+        return made
+
+    def _new_item(
+        self,
+        application: Application,
+        choice: PersonChoice,
+        field: str,
+        law: Law,
+        on_file: dict[int, Dependent],
+        permits: dict[int, ResidencyPermit],
+        busy: set[int],
     ) -> ApplicationItem:
         sponsor = application.sponsor
         own = sponsor.person_id is not None and choice.person_id == sponsor.person_id
@@ -165,20 +221,11 @@ class Renewal:
         relation = Relation.SELF if own else None
         person = sponsor.person if own else None
         if not own:
-            dependency = (
-                Dependent.objects.select_related("person")
-                .filter(sponsor=sponsor, person_id=choice.person_id, ended_on__isnull=True)
-                .first()
-            )
+            dependency = on_file.get(choice.person_id)
             if dependency is None:
                 raise DomainError(ApplicationErrorCode.NOT_YOUR_DEPENDENT, field)
             person, relation = dependency.person, dependency.relation
-        permit = (
-            ResidencyPermit.objects.select_related("holder", "sponsor")
-            .filter(holder=person, cancelled_at__isnull=True)
-            .order_by("-expires_on")
-            .first()
-        )
+        permit = permits.get(person.pk)
         if permit is None:
             raise DomainError(ApplicationErrorCode.NO_PERMIT, field)
         if permit.sponsor_id != sponsor.pk:
@@ -192,7 +239,7 @@ class Renewal:
         term = law.article(permit.article)
         if own and (term is None or Relation.SELF not in term.relations):
             raise DomainError(ApplicationErrorCode.NO_PERMIT, field)
-        if ApplicationItem.objects.filter(open_person=person).exists():
+        if person.pk in busy:
             raise DomainError(ApplicationErrorCode.ALREADY_IN_OPEN_APPLICATION, field)
         item = ApplicationItem(
             application=application,

@@ -16,6 +16,7 @@ with it (``core.services.permits.permit_transfer``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from core.agencies.base import Subject
 from core.applications.errors import ApplicationErrorCode
@@ -26,9 +27,11 @@ from core.applications.kinds.base import (
     Durations,
     Facts,
     Limit,
+    NewItem,
     PersonChoice,
     agency_fines,
     health_cover,
+    one_at_a_time,
 )
 from core.applications.kinds.periods import add_months, months_within
 from core.applications.kinds.renewal import (
@@ -105,7 +108,17 @@ class Transfer:
     title_ar = "تحويل إقامة"
     document_purpose = Purpose.TRANSFER
 
-    def new_item(
+    def new_items(
+        self,
+        application: Application,
+        choices: Sequence[PersonChoice],
+        *,
+        fields: Sequence[str],
+        law: Law,
+    ) -> list[NewItem]:
+        return one_at_a_time(self._new_item, application, choices, fields=fields, law=law)
+
+    def _new_item(
         self, application: Application, choice: PersonChoice, *, field: str, law: Law
     ) -> ApplicationItem:
         if not (choice.civil_id and choice.name_en and choice.passport_number):

@@ -11,6 +11,7 @@ gives a ``VisitPermit`` for the months paid, from the day it is issued.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -23,8 +24,10 @@ from core.applications.kinds.base import (
     Durations,
     Facts,
     Limit,
+    NewItem,
     PersonChoice,
     agency_fines,
+    one_at_a_time,
 )
 from core.applications.kinds.periods import add_months, months_within
 from core.applications.kinds.renewal import sponsor_own_permit
@@ -67,7 +70,18 @@ class Visit:
     title_ar = "إذن زيارة عائلية"
     document_purpose = Purpose.VISIT_PERMIT
 
-    def new_item(
+    def new_items(
+        self,
+        application: Application,
+        choices: Sequence[PersonChoice],
+        *,
+        fields: Sequence[str],
+        law: Law,
+    ) -> list[NewItem]:
+        """Each visitor alone: a visitor is found (or made) by passport."""
+        return one_at_a_time(self._new_item, application, choices, fields=fields, law=law)
+
+    def _new_item(
         self, application: Application, choice: PersonChoice, *, field: str, law: Law
     ) -> ApplicationItem:
         if choice.visitor is None or not choice.relation:

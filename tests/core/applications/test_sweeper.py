@@ -1,84 +1,99 @@
-"""The sweeper under a backlog: a check is queued once, and queued again only when its worker
-died (its lease ran out) or its task is provably gone (failed, or never there)."""
+"""A check is its own queue entry: claimed once however many workers poll, and handed back by
+the sweeper only when its worker died (its lease ran out) — never while it waits to be claimed
+or while a live worker holds it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import threading
 
 import pytest
+from django.db import connection
 from django.utils import timezone
-from django_tasks_db.compat import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
-from core.applications.checks import checks_requeue_stalled, run_agency_check
+from core.applications.checks import checks_requeue_stalled, claim_due
 from core.applications.models import AgencyCheck, CheckStatus
 from tests.support.applications import submit
 
 pytestmark = pytest.mark.django_db
 
 
-def check_tasks() -> Counter:
-    """Queued (ready) task rows per check id."""
-    rows = DBTaskResult.objects.filter(
-        task_path=run_agency_check.module_path, status=TaskResultStatus.READY
-    ).values_list("args_kwargs", flat=True)
-    return Counter(row["args"][0] for row in rows)
-
-
 @pytest.fixture
-def backlog(household, django_capture_on_commit_callbacks) -> list[AgencyCheck]:
-    """Every person of the household in an application of their own, submitted (their tasks
-    really queued), and nobody working: every check PENDING, due long ago."""
+def backlog(household) -> list[AgencyCheck]:
+    """Every person of the household in an application of their own, submitted, and nobody
+    working: every check PENDING, due long ago."""
     h = household
-    with django_capture_on_commit_callbacks(execute=True):
-        for person in (h["wife"], h["child"], h["maid"]):
-            submit(h, person)
+    for person in (h["wife"], h["child"], h["maid"]):
+        submit(h, person)
     AgencyCheck.objects.update(next_attempt_at=timezone.now() - dt.timedelta(minutes=10))
     return list(AgencyCheck.objects.all())
 
 
-def test_a_backlog_of_queued_checks_is_never_queued_again(backlog):
-    queued = check_tasks()
-    assert len(backlog) >= 9 and set(queued) == {c.pk for c in backlog}
-    assert set(queued.values()) == {1}
+def statuses() -> dict[int, tuple[str, int]]:
+    return {c.pk: (c.status, c.attempts) for c in AgencyCheck.objects.all()}
 
+
+def test_a_backlog_waiting_to_be_claimed_is_left_alone_by_the_sweeper(backlog):
+    before = statuses()
+    assert len(backlog) >= 9
+    assert set(before.values()) == {(CheckStatus.PENDING, 0)}
     for _ in range(10):  # ten sweeps of the flood of issue 14
         assert checks_requeue_stalled() == 0
-    assert check_tasks() == queued
+    assert statuses() == before
 
 
-def test_only_the_check_that_lost_its_lease_is_queued_again_and_only_once(backlog):
+def test_each_check_is_claimed_once_however_many_claims_come(backlog):
+    first = claim_due(4)
+    rest = claim_due(100)
+    assert claim_due(100) == []  # nothing is left to claim, nothing is claimed again
+    claimed = [c.check.pk for c in first + rest]
+    assert sorted(claimed) == sorted(c.pk for c in backlog)
+    assert {c.attempt for c in first + rest} == {1}
+    assert set(statuses().values()) == {(CheckStatus.RUNNING, 1)}
+    for _ in range(3):
+        assert checks_requeue_stalled() == 0  # held under live leases
+
+
+def test_only_the_check_that_lost_its_lease_is_handed_back_and_only_once(backlog):
+    claim_due(100)
     killed = backlog[0]
-    DBTaskResult.objects.filter(
-        task_path=run_agency_check.module_path, args_kwargs__args=[killed.pk]
-    ).update(status=TaskResultStatus.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=5))
     AgencyCheck.objects.filter(pk=killed.pk).update(
-        status=CheckStatus.RUNNING, attempts=1, lease_until=timezone.now() - dt.timedelta(seconds=1)
+        lease_until=timezone.now() - dt.timedelta(seconds=1)
     )
 
     assert checks_requeue_stalled() == 1
     assert checks_requeue_stalled() == 0
     killed.refresh_from_db()
-    assert (killed.status, killed.lease_until) == (CheckStatus.PENDING, None)
-    assert check_tasks()[killed.pk] == 1
-    assert set(check_tasks().values()) == {1}
+    assert (killed.status, killed.lease_until, killed.attempts) == (CheckStatus.PENDING, None, 1)
+    (again,) = claim_due(100)
+    assert (again.check.pk, again.attempt) == (killed.pk, 2)
 
 
-def test_a_check_whose_task_failed_or_vanished_is_queued_again(backlog):
-    failed, vanished = backlog[0], backlog[1]
-    tasks = DBTaskResult.objects.filter(task_path=run_agency_check.module_path)
-    tasks.filter(args_kwargs__args=[failed.pk]).update(status=TaskResultStatus.FAILED)
-    tasks.filter(args_kwargs__args=[vanished.pk]).delete()
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_once_split_the_backlog(household):
+    """Concurrent claims skip each other's locked rows: no check is taken twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks that skip: PostgreSQL")
+    h = household
+    for person in (h["wife"], h["child"], h["maid"]):
+        submit(h, person)
+    AgencyCheck.objects.update(next_attempt_at=timezone.now() - dt.timedelta(minutes=10))
+    taken: list[list[int]] = [[], []]
+    start = threading.Barrier(2)
 
-    assert checks_requeue_stalled() == 2
-    assert checks_requeue_stalled() == 0
-    assert check_tasks()[failed.pk] == check_tasks()[vanished.pk] == 1
+    def worker(index: int) -> None:
+        start.wait()
+        try:
+            while claimed := claim_due(2):
+                taken[index] += [c.check.pk for c in claimed]
+        finally:
+            connection.close()
 
-
-def test_a_check_taken_by_a_live_worker_is_left_to_it(backlog):
-    taken = backlog[0]
-    DBTaskResult.objects.filter(
-        task_path=run_agency_check.module_path, args_kwargs__args=[taken.pk]
-    ).update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
-    assert checks_requeue_stalled() == 0
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    every = taken[0] + taken[1]
+    assert len(every) == len(set(every)) == AgencyCheck.objects.count()
+    assert set(statuses().values()) == {(CheckStatus.RUNNING, 1)}

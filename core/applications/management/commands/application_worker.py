@@ -37,8 +37,10 @@ class Command(BaseCommand):
         worker = ApplicationWorker(interval=interval, concurrency=concurrency)
         worker.bind_event_loop(start_event_loop_thread())
         logger.info(
-            "application worker %s: %d tasks in flight, lease %.0f s, periodic jobs %s",
+            "application worker %s: %d checks and %d tasks in flight, lease %.0f s, periodic "
+            "jobs %s",
             worker.worker_id,
+            worker.checks.capacity,
             worker.concurrency,
             settings.CHECK_LEASE_SECONDS,
             ", ".join(job.name for job in periodic.registered()),
