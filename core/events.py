@@ -28,6 +28,7 @@ class ApplicationEventKind(enum.StrEnum):
     REVIEW = "review"  # an officer decided a check sent to review
     DOCUMENTS = "documents"  # documents attached, missing or asked for
     CONSENT = "consent"  # a party asked to consent (a transfer's) consented or refused
+    SPLIT = "split"  # a person moved to an application of their own (a check in review)
 
 
 @dataclass(frozen=True)
