@@ -43,6 +43,7 @@ class ResidencyErrorCode(enum.StrEnum):
     NAME_TOO_LONG = "name_too_long"
     NAME_FORBIDDEN_CHARACTER = "name_forbidden_character"
     NAME_WRONG_SCRIPT = "name_wrong_script"
+    IN_OPEN_APPLICATION = "in_open_application"
 
 
 class RequestErrorCode(enum.StrEnum):
@@ -87,6 +88,10 @@ register_messages(
         ResidencyErrorCode.INVALID: ("This value is not valid.", "هذه القيمة غير صحيحة."),
         ResidencyErrorCode.REQUIRED: ("This field is required.", "هذا الحقل مطلوب."),
         ResidencyErrorCode.NOT_FOUND: ("Not found.", "غير موجود."),
+        ResidencyErrorCode.IN_OPEN_APPLICATION: (
+            "This person is in an open application of yours: cancel it, or let it finish, first.",
+            "هذا الشخص مدرج في طلب مفتوح لك: يرجى إلغاؤه أو انتظار انتهائه أولاً.",
+        ),
         ResidencyErrorCode.FORBIDDEN: (
             "You may not make this change.",
             "لا يحق لك إجراء هذا التغيير.",

@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", "API token created"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     DEPENDENT_ADDED = "dependent_added", "Person put on the file"
+    DEPENDENT_RELEASED = "dependent_released", "Person taken off the file"
     DOCUMENT_UPLOADED = "document_uploaded", "Sponsor's document uploaded"
     APPLICATION_CREATED = "application_created", "Application created"
     APPLICATION_SUBMITTED = "application_submitted", "Application submitted"

@@ -17,9 +17,10 @@ from core.civil_id import InvalidCivilId, normalize_digits, parse_civil_id
 from core.errors import DomainError, DomainErrors, ResidencyErrorCode
 from core.law.rules import Law
 from core.models import AuditAction, Dependent, Person, ResidencyPermit, Sex, Sponsor
-from core.names import NameProblem, Script, name_problem, normalize_text
+from core.names import NameProblem, Script, free_text, name_problem, normalize_text
 from core.scopes import Scope
 from core.services.audit import audit
+from core.services.permits import permit_cancel
 from core.validators import validate_nationality
 
 NAME_ERRORS = {
@@ -174,5 +175,44 @@ def dependent_add(*, actor: Any, sponsor: Sponsor, person: PersonData, relation:
         action=AuditAction.DEPENDENT_ADDED,
         target=dependent,
         detail={"civil_id": record.civil_id, "relation": relation},
+    )
+    return dependent
+
+
+@transaction.atomic
+def dependent_release(*, actor: Any, dependent_id: int | None, reason: str) -> Dependent:
+    """Take someone off the sponsor's file (a worker who left, a domestic worker gone home):
+    the dependency ends today and the residency the sponsor holds for them is cancelled, each
+    in its history; from then on the sponsor sees none of their papers. Releasing someone
+    already released answers the same."""
+    dependent = (
+        Dependent.objects.select_for_update(of=("self",))
+        .select_related("sponsor", "person")
+        .filter(pk=dependent_id)
+        .first()
+    )
+    if dependent is None or not access.may(actor, dependent.sponsor, Scope.RENEW):
+        raise DomainError(ResidencyErrorCode.NOT_FOUND, "dependentId")
+    if dependent.ended_on is not None:
+        return dependent
+    text = free_text(reason, 200)
+    if not text:
+        raise DomainError(ResidencyErrorCode.INVALID, "reason")
+    if dependent.person.application_items.filter(
+        open_person__isnull=False, application__sponsor=dependent.sponsor
+    ).exists():
+        raise DomainError(ResidencyErrorCode.IN_OPEN_APPLICATION, "dependentId")
+    dependent.ended_on = timezone.localdate()
+    dependent.save(update_fields=["ended_on"])
+    for permit in ResidencyPermit.objects.filter(
+        holder=dependent.person, sponsor=dependent.sponsor, cancelled_at__isnull=True
+    ):
+        permit_cancel(actor=actor, permit=permit, reason=text)
+    audit(
+        actor=actor,
+        sponsor=dependent.sponsor,
+        action=AuditAction.DEPENDENT_RELEASED,
+        target=dependent,
+        detail={"civil_id": dependent.person.civil_id, "reason": text},
     )
     return dependent

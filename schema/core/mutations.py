@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from core.errors import DomainError, ResidencyErrorCode
 from core.models import Sponsor
-from core.services.people import PersonData, dependent_add
+from core.services.people import PersonData, dependent_add, dependent_release
 from schema.core.enums import RelationEnum, SexEnum
 from schema.core.types import Dependent
 from schema.errors import ResidencyError, pk_of, run_domain
@@ -31,6 +31,12 @@ class PersonInput:
 
 @strawberry.type
 class AddDependentPayload:
+    dependent: Dependent | None = None
+    errors: list[ResidencyError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ReleaseDependentPayload:
     dependent: Dependent | None = None
     errors: list[ResidencyError] = strawberry.field(default_factory=list)
 
@@ -75,3 +81,21 @@ class ResidencyMutation:
 
         dependent, errors = run_domain(info, ResidencyError, call)
         return AddDependentPayload(dependent=dependent, errors=errors)
+
+    @strawberry_django.mutation(
+        description="Take someone off a sponsor's file (a worker who left): the dependency ends "
+        "and the residency the sponsor holds for them is cancelled, with the reason."
+    )
+    def release_dependent(
+        self, info: Info, dependent_id: relay.GlobalID, reason: str
+    ) -> ReleaseDependentPayload:
+        dependent, errors = run_domain(
+            info,
+            ResidencyError,
+            lambda: dependent_release(
+                actor=info.context.user,
+                dependent_id=pk_of(dependent_id, "Dependent"),
+                reason=reason,
+            ),
+        )
+        return ReleaseDependentPayload(dependent=dependent, errors=errors)
