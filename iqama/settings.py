@@ -185,9 +185,16 @@ if REDIS_URL:
             "BACKEND": "realtime.layers.ResilientRedisChannelLayer",
             "CONFIG": {
                 # socket_timeout=None: redis-py 8 otherwise times out the blocking read that
-                # an idle subscriber sits in, and the websocket is dropped after ~5 s.
+                # an idle subscriber sits in, and the websocket is dropped after ~5 s. Its pool
+                # refuses a command beyond max_connections (100 by default) at once, which
+                # hundreds of websockets reconnecting together (a web process lost) exceed.
                 "hosts": [
-                    {"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 2}
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "socket_connect_timeout": 2,
+                        "max_connections": int(os.environ.get("REDIS_MAX_CONNECTIONS", "1000")),
+                    }
                 ],
                 "prefix": os.environ.get("CHANNEL_PREFIX", "iqama"),
                 "capacity": 1000,
