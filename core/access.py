@@ -197,9 +197,8 @@ def scopes_for(user: Any, sponsor: Sponsor | None) -> frozenset[str]:
     token = acting_token(user)
     if token is not None:
         return token_scopes(token) if token.sponsor_id == sponsor.pk else frozenset()
-    if sponsor.person_id is not None:
-        mine = Person.objects.filter(pk=sponsor.person_id, user_id=user.pk).exists()
-        return ALL_SCOPES if mine else frozenset()
+    if sponsor.person_id is not None:  # read with the sponsor where the caller loaded it
+        return ALL_SCOPES if sponsor.person.user_id == user.pk else frozenset()
     grant = SponsorStaff.objects.filter(
         sponsor_id=sponsor.pk, user_id=user.pk, revoked_at__isnull=True
     ).first()

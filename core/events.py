@@ -98,8 +98,9 @@ class AccessRevokedMessage:
 
 # kwargs: message (ApplicationMessage)
 application_changed = Signal()
-# kwargs: message (ApplicationMessage); sent inside the transaction that writes the event, so a
-# listener's rows commit with it (and a listener's failure undoes it).
+# kwargs: messages (list of ApplicationMessage: the events written together); sent inside the
+# transaction that writes them, so a listener's rows commit with them (and a listener's failure
+# undoes them).
 application_recorded = Signal()
 # kwargs: message (PermitMessage)
 permit_changed = Signal()

@@ -126,10 +126,9 @@ def _write(recorded: list[_Recorded]) -> None:
                 people = holders.get(r.application.pk, ())
                 if "person_id" in r.event.detail:  # a check's event: only the checked person's
                     people = tuple(p for p in people if p == r.event.detail["person_id"])
-            message = message_of(r.event, r.application, people)
-            # What listeners owe others about it (the webhook outbox) commits with it.
-            application_recorded.send(sender=None, message=message)
-            messages.append(message)
+            messages.append(message_of(r.event, r.application, people))
+        # What listeners owe others about them (the webhook outbox) commits with them.
+        application_recorded.send(sender=None, messages=messages)
     for message in messages:
         announce_after_commit(application_changed, message)
 

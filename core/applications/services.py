@@ -229,7 +229,8 @@ def _submit(
     start."""
     application_transition(application, State.SUBMITTED, actor=actor, passing=True)
     _audit(actor, application, AuditAction.APPLICATION_SUBMITTED, people=len(items))
-    _take_people(application)
+    if any(item.open_person_id is None for item in items):  # a transfer's draft
+        _take_people(application)
     attach_and_report(application, actor=actor, items=items, new_items=new_items)
     if consents_request(application, items, actor=actor, law=law):
         application_transition(application, State.WAITING_FOR_CONSENT, actor=actor)

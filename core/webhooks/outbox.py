@@ -5,7 +5,8 @@ reminders' sweep) or, for the applications' events, by the ``application_recorde
 which ``record_event`` sends inside its transaction. It writes one ``WebhookMessage`` and one
 ``WebhookDelivery`` per endpoint of the sponsor that asked for the kind, so the change and
 what is owed about it commit together or not at all; the workers deliver them
-(``core.webhooks.delivery``). A sponsor with no endpoint for the kind costs one query.
+(``core.webhooks.delivery``). Events written together cost one query for all their sponsors'
+endpoints, whatever their number.
 """
 
 from __future__ import annotations
@@ -32,11 +33,16 @@ Endpoints = list[tuple[int, list[str]]]  # (pk, the kinds it asked for)
 
 
 def enabled_endpoints(sponsor_id: int) -> Endpoints:
-    return list(
-        WebhookEndpoint.objects.filter(sponsor_id=sponsor_id, enabled=True).values_list(
-            "pk", "event_kinds"
-        )
-    )
+    return enabled_endpoints_of({sponsor_id}).get(sponsor_id, [])
+
+
+def enabled_endpoints_of(sponsor_ids: set[int]) -> dict[int, Endpoints]:
+    """The enabled endpoints of these sponsors, by sponsor: one query."""
+    found: dict[int, Endpoints] = {}
+    rows = WebhookEndpoint.objects.filter(sponsor_id__in=sponsor_ids, enabled=True)
+    for sponsor_id, pk, kinds in rows.values_list("sponsor_id", "pk", "event_kinds"):
+        found.setdefault(sponsor_id, []).append((pk, kinds))
+    return found
 
 
 def webhook_publish(
@@ -105,21 +111,32 @@ def _webhooks_of(message: ApplicationMessage) -> list[tuple[WebhookEventKind, Bu
     return []
 
 
-def _on_application_recorded(sender: Any, *, message: ApplicationMessage, **_: Any) -> None:
-    made = _webhooks_of(message)
-    if not made:
+def _on_application_recorded(sender: Any, *, messages: list[ApplicationMessage], **_: Any) -> None:
+    """The events written together: one query for their sponsors' endpoints, and the
+    applications read only for what some endpoint asked for."""
+    owed = [(message, made) for message in messages if (made := _webhooks_of(message))]
+    if not owed:
         return
-    endpoints = enabled_endpoints(message.sponsor_id)
-    if not any(kind in kinds for kind, _ in made for _, kinds in endpoints):
-        return
-    application = Application.objects.get(pk=message.application_id)
-    for kind, build in made:
-        webhook_publish(
-            sponsor_id=message.sponsor_id,
-            kind=kind,
-            data=lambda build=build: build(application),
-            endpoints=endpoints,
+    endpoints = enabled_endpoints_of({message.sponsor_id for message, _ in owed})
+    wanted = [
+        (message, made, endpoints[message.sponsor_id])
+        for message, made in owed
+        if any(
+            kind in kinds for kind, _ in made for _, kinds in endpoints.get(message.sponsor_id, [])
         )
+    ]
+    if not wanted:
+        return
+    applications = Application.objects.in_bulk({message.application_id for message, *_ in wanted})
+    for message, made, theirs in wanted:
+        application = applications[message.application_id]
+        for kind, build in made:
+            webhook_publish(
+                sponsor_id=message.sponsor_id,
+                kind=kind,
+                data=lambda build=build, application=application: build(application),
+                endpoints=theirs,
+            )
 
 
 def connect() -> None:
