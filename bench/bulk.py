@@ -26,17 +26,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import secrets
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import django
 import httpx
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connections
 
@@ -45,13 +41,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
-    BenchDatabase,
     cpu_seconds,
     daphne_processes,
     exit_on_sigterm,
     postgres_cpu_seconds,
+    service_run,
 )
-from bench.fanout_services import delete_redis_keys  # noqa: E402
 
 BULK = """mutation($s: ID!, $w: [BulkWorkerInput!]!, $k: String!) {
   bulkRenewal(sponsorId: $s, workers: $w, idempotencyKey: $k) {
@@ -71,31 +66,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     args = _arguments(argv)
     exit_on_sigterm("bulk")
-    database = BenchDatabase.choose("bulk")
-    redis_url = os.environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
-    prefix = f"iqama-bulk-{os.getpid()}-{secrets.token_hex(3)}"
-    os.environ.update(
-        {
-            "DATABASE_URL": database.url,
-            "REDIS_URL": redis_url,
-            "CHANNEL_PREFIX": prefix,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or f"bench-only-{secrets.token_urlsafe(48)}",
-            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-            "AGENCY_SIMULATOR_LATENCY_MS": str(args.latency_ms),
-        }
-    )
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "PYTHONUNBUFFERED": "1",
-    }
-    logs = Path(tempfile.mkdtemp(prefix="bench-bulk-"))
     summary: dict[str, Any] = {}
-    try:
-        database.create()
-        print(f"database: {database.describe()} (created; dropped at the end)", flush=True)
+    with service_run("bulk", latency_ms=args.latency_ms, keep_logs=args.keep_logs) as run:
         django.setup()
         # Only now: these use the models and the services, which need the set-up above.
         from bench import bulk_measure, submit_load
@@ -105,8 +77,8 @@ def main(argv: list[str]) -> int:
         company = bulk_measure.seed(args.workers)
         print(f"seeded {args.workers} workers in {time.perf_counter() - started:.0f}s", flush=True)
         connections.close_all()
-        with daphne_processes(env, ["web"], args.keep_logs) as [web]:
-            workers = submit_load.Workers(env, args.processes, logs)
+        with daphne_processes(run.env, ["web"], args.keep_logs) as [web]:
+            workers = submit_load.Workers(run.env, args.processes, run.logs)
             try:
                 cpu_before = _cpu(web, workers)
                 sent = time.monotonic()
@@ -119,20 +91,6 @@ def main(argv: list[str]) -> int:
                 workers.stop()
         summary = bulk_measure.summary(args, accept_s, answered_at, settled)
         summary["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
-    finally:
-        if args.keep_logs:
-            shutil.copytree(logs, args.keep_logs, dirs_exist_ok=True)
-        shutil.rmtree(logs, ignore_errors=True)
-        if apps.ready:
-            connections.close_all()
-        try:
-            database.drop()
-        except Exception as exc:
-            print(f"bulk: could not drop {database.name}: {exc!r}", file=sys.stderr)
-        try:
-            delete_redis_keys(redis_url, prefix)
-        except Exception as exc:
-            print(f"bulk: could not delete Redis keys {prefix}*: {exc!r}", file=sys.stderr)
 
     for key, value in summary.items():
         if key != "line":

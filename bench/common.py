@@ -2,13 +2,15 @@
 (``tests/support/daphne.py``), CPU and memory read from Linux's ``/proc``, and stopping cleanly
 on SIGTERM.
 
-Nothing here needs Django: the benchmarks set it up only after choosing their database.
+Nothing here needs Django set up: the benchmarks set it up only after choosing their database
+(``service_run`` sets the environment it reads).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import sys
@@ -19,6 +21,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from django.apps import apps
+from django.db import connections
+
+from bench.fanout_services import delete_redis_keys
 from tests.support.daphne import DaphneServer, start_daphne
 from tests.support.postgres import create_database, drop_database
 
@@ -133,3 +139,62 @@ def machine_cpu() -> tuple[float, float]:
 
 def jiffies_to_seconds(jiffies: float) -> float:
     return jiffies / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class ServiceRun:
+    """A run of the service's own processes: its PostgreSQL database and Redis prefix, the
+    production settings (``bench.settings``), the agencies simulated at a latency; ``env`` is
+    what the processes it starts inherit, ``logs`` where they write."""
+
+    database: BenchDatabase
+    redis_url: str
+    prefix: str
+    env: dict[str, str]
+    logs: Path
+
+
+@contextlib.contextmanager
+def service_run(bench: str, *, latency_ms: int, keep_logs: str | None) -> Iterator[ServiceRun]:
+    """Set this process's environment as the service's processes will see it (before Django is
+    set up), create the run's database; at the end, however it ends, keep the logs if asked,
+    drop the database and delete the run's Redis keys."""
+    database = BenchDatabase.choose(bench)
+    redis_url = os.environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
+    prefix = f"iqama-{bench}-{os.getpid()}-{secrets.token_hex(3)}"
+    os.environ.update(
+        {
+            "DATABASE_URL": database.url,
+            "REDIS_URL": redis_url,
+            "CHANNEL_PREFIX": prefix,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or f"bench-only-{secrets.token_urlsafe(48)}",
+            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+            "AGENCY_SIMULATOR_LATENCY_MS": str(latency_ms),
+        }
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONUNBUFFERED": "1",
+    }
+    logs = Path(tempfile.mkdtemp(prefix=f"bench-{bench}-"))
+    try:
+        database.create()
+        print(f"database: {database.describe()} (created; dropped at the end)", flush=True)
+        yield ServiceRun(database, redis_url, prefix, env, logs)
+    finally:
+        if keep_logs:
+            shutil.copytree(logs, keep_logs, dirs_exist_ok=True)
+        shutil.rmtree(logs, ignore_errors=True)
+        if apps.ready:
+            connections.close_all()
+        try:
+            database.drop()
+        except Exception as exc:
+            print(f"{bench}: could not drop {database.name}: {exc!r}", file=sys.stderr)
+        try:
+            delete_redis_keys(redis_url, prefix)
+        except Exception as exc:
+            print(f"{bench}: could not delete Redis keys {prefix}*: {exc!r}", file=sys.stderr)

@@ -29,16 +29,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import django
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connections
 
@@ -47,15 +43,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
-    BenchDatabase,
     cpu_seconds,
     daphne_processes,
     exit_on_sigterm,
     jiffies_to_seconds,
     machine_cpu,
     postgres_cpu_seconds,
+    service_run,
 )
-from bench.fanout_services import delete_redis_keys  # noqa: E402
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -78,33 +73,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     args = _arguments(argv)
     exit_on_sigterm("submit")
-    database = BenchDatabase.choose("submit")
-    redis_url = os.environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
-    prefix = f"iqama-submit-{os.getpid()}-{secrets.token_hex(3)}"
-    os.environ.update(
-        {
-            "DATABASE_URL": database.url,
-            "REDIS_URL": redis_url,
-            "CHANNEL_PREFIX": prefix,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or f"bench-only-{secrets.token_urlsafe(48)}",
-            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-            "AGENCY_SIMULATOR_LATENCY_MS": str(args.latency_ms),
-        }
-    )
-    server_env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "PYTHONUNBUFFERED": "1",
-        "DB_POOL_MAX_SIZE": "12",
-    }
-    worker_env = {**server_env, "DB_POOL_MAX_SIZE": "20"}
-    logs = Path(tempfile.mkdtemp(prefix="bench-submit-"))
     summary: dict[str, Any] = {}
-    try:
-        database.create()
-        print(f"database: {database.describe()} (created; dropped at the end)", flush=True)
+    with service_run("submit", latency_ms=args.latency_ms, keep_logs=args.keep_logs) as run:
+        server_env = {**run.env, "DB_POOL_MAX_SIZE": "12"}
+        worker_env = {**run.env, "DB_POOL_MAX_SIZE": "20"}
+        database = run.database
         django.setup()
         # Only now: these use the models and the services, which need the set-up above.
         from bench import submit_load, submit_measure, submit_seed
@@ -121,7 +94,7 @@ def main(argv: list[str]) -> int:
         connections.close_all()
         names = [f"web{i + 1}" for i in range(args.web)]
         with daphne_processes(server_env, names, args.keep_logs) as daphnes:
-            workers = submit_load.Workers(worker_env, args.workers, logs)
+            workers = submit_load.Workers(worker_env, args.workers, run.logs)
             try:
                 cpu_before = _cpu(daphnes, workers, database.name)
                 machine_before = machine_cpu()
@@ -147,20 +120,6 @@ def main(argv: list[str]) -> int:
             (machine_after[0] - machine_before[0]) / max(1, machine_after[1] - machine_before[1]),
             2,
         )
-    finally:
-        if args.keep_logs:
-            shutil.copytree(logs, args.keep_logs, dirs_exist_ok=True)
-        shutil.rmtree(logs, ignore_errors=True)
-        if apps.ready:
-            connections.close_all()
-        try:
-            database.drop()
-        except Exception as exc:
-            print(f"submit: could not drop {database.name}: {exc!r}", file=sys.stderr)
-        try:
-            delete_redis_keys(redis_url, prefix)
-        except Exception as exc:
-            print(f"submit: could not delete Redis keys {prefix}*: {exc!r}", file=sys.stderr)
 
     for key, value in summary.items():
         if key != "line":

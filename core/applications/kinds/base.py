@@ -13,6 +13,7 @@ from core.agencies.base import Subject
 from core.applications.models import AgencyName, Application, ApplicationItem
 from core.errors import DomainError, DomainErrors
 from core.law.rules import Law
+from core.models import Person, Sponsor
 from core.services.visitors import VisitorDetails
 
 
@@ -112,6 +113,21 @@ class Found:
 # What the agencies found about an item, by agency name; None before any agency was asked (a
 # preview).
 Facts = Mapping[str, Found] | None
+
+
+def subject_of(person: Person, sponsor: Sponsor, start: dt.date, end: dt.date) -> Subject:
+    """Whom the agencies check (a holder, or a visit's host), for which period, under which
+    sponsor (and, for a company, its Manpower Authority file)."""
+    return Subject(
+        civil_id=person.civil_id,
+        name_en=person.name_en,
+        nationality=person.nationality,
+        date_of_birth=person.date_of_birth,
+        period_start=start,
+        period_end=end,
+        sponsor_civil_id=sponsor.person.civil_id if sponsor.person_id else None,
+        employer_file_number=sponsor.manpower_file_number or None,
+    )
 
 
 def health_cover(months: int, end: dt.date, facts: Facts) -> list[Charge]:

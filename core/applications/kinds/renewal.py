@@ -33,6 +33,7 @@ from core.applications.kinds.base import (
     PersonChoice,
     agency_fines,
     health_cover,
+    subject_of,
 )
 from core.applications.kinds.periods import add_months, months_within
 from core.applications.models import AgencyName, Application, ApplicationItem
@@ -336,19 +337,8 @@ class Renewal:
         return renewal_period(item.permit, item.months or 0, today)
 
     def subject(self, item: ApplicationItem, today: dt.date) -> Subject:
-        holder = item.permit.holder
-        sponsor = item.application.sponsor
         start, end = self.period(item, today)
-        return Subject(
-            civil_id=holder.civil_id,
-            name_en=holder.name_en,
-            nationality=holder.nationality,
-            date_of_birth=holder.date_of_birth,
-            period_start=start,
-            period_end=end,
-            sponsor_civil_id=sponsor.person.civil_id if sponsor.person_id else None,
-            employer_file_number=sponsor.manpower_file_number or None,
-        )
+        return subject_of(item.permit.holder, item.application.sponsor, start, end)
 
     def charges(self, item: ApplicationItem, law: Law, facts: Facts) -> list[Charge]:
         """The residency fee for the permit's article; health cover for the whole period

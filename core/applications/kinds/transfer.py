@@ -32,6 +32,7 @@ from core.applications.kinds.base import (
     agency_fines,
     health_cover,
     one_at_a_time,
+    subject_of,
 )
 from core.applications.kinds.periods import add_months, months_within
 from core.applications.kinds.renewal import (
@@ -216,19 +217,8 @@ class Transfer:
         return agencies
 
     def subject(self, item: ApplicationItem, today: dt.date) -> Subject:
-        holder = item.person
-        sponsor = item.application.sponsor
         start, end = transfer_period(item.months or 0, today)
-        return Subject(
-            civil_id=holder.civil_id,
-            name_en=holder.name_en,
-            nationality=holder.nationality,
-            date_of_birth=holder.date_of_birth,
-            period_start=start,
-            period_end=end,
-            sponsor_civil_id=sponsor.person.civil_id if sponsor.person_id else None,
-            employer_file_number=sponsor.manpower_file_number or None,
-        )
+        return subject_of(item.person, item.application.sponsor, start, end)
 
     def charges(self, item: ApplicationItem, law: Law, facts: Facts) -> list[Charge]:
         """The new article's residency fee; the transfer fee where the term charges one (once,

@@ -28,6 +28,7 @@ from core.applications.kinds.base import (
     PersonChoice,
     agency_fines,
     one_at_a_time,
+    subject_of,
 )
 from core.applications.kinds.periods import add_months, months_within
 from core.applications.kinds.renewal import sponsor_own_permit
@@ -204,18 +205,9 @@ class Visit:
 
     def subject(self, item: ApplicationItem, today: dt.date) -> Subject:
         """The host, for the visit's period: the checks that matter are on them."""
-        host = item.application.sponsor.person
+        sponsor = item.application.sponsor
         start, end = visit_period(item.months or 0, today)
-        return Subject(
-            civil_id=host.civil_id,
-            name_en=host.name_en,
-            nationality=host.nationality,
-            date_of_birth=host.date_of_birth,
-            period_start=start,
-            period_end=end,
-            sponsor_civil_id=host.civil_id,
-            employer_file_number=None,
-        )
+        return subject_of(sponsor.person, sponsor, start, end)
 
     def charges(self, item: ApplicationItem, law: Law, facts: Facts) -> list[Charge]:
         """The visit fee for the months; the host's unpaid fines (owed once, however many
