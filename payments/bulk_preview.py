@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from core.applications.errors import ApplicationErrorCode
 from core.applications.kinds import PersonChoice
 from core.applications.kinds.renewal import KIND as RENEWAL
-from core.bulk.services import WorkerAsked, people_on_file, renewable_sponsor, workers_asked
+from core.bulk.services import WorkerAsked, renewable_sponsor, screened, workers_asked
 from core.errors import DomainError
 from payments.preview import PersonPreview, application_preview
 from payments.pricing import ZERO
@@ -43,26 +42,22 @@ def bulk_renewal_dry_run(
 ) -> list[WorkerPreview]:
     sponsor = renewable_sponsor(actor, sponsor_id)
     asked = workers_asked(workers)
-    found = people_on_file(sponsor.pk, [w.civil_id for w in asked])
     answers = [WorkerPreview(i, w.civil_id, w.months) for i, w in enumerate(asked)]
-    first_place: dict[str, int] = {}
-    previewed: list[WorkerPreview] = []
-    for answer in answers:
-        where = f"workers.{answer.position}.civilId"
-        if answer.civil_id in first_place:
-            words = {"first": first_place[answer.civil_id]}
-            answer.problems = [DomainError(ApplicationErrorCode.DUPLICATE_WORKER, where, words)]
-        elif answer.civil_id not in found:
-            answer.problems = [DomainError(ApplicationErrorCode.NOT_YOUR_DEPENDENT, where)]
+    people: dict[int, int] = {}  # by place
+    for answer, screen in zip(
+        answers, screened(sponsor.pk, [a.civil_id for a in answers]), strict=True
+    ):
+        if isinstance(screen, DomainError):
+            answer.problems = [screen]
         else:
-            first_place[answer.civil_id] = answer.position
-            previewed.append(answer)
+            people[answer.position] = screen
+    previewed = [answer for answer in answers if answer.position in people]
     if previewed:
         preview = application_preview(
             actor=actor,
             kind=RENEWAL.name,
             sponsor_id=sponsor.pk,
-            people=[PersonChoice(person_id=found[a.civil_id], months=a.months) for a in previewed],
+            people=[PersonChoice(person_id=people[a.position], months=a.months) for a in previewed],
         )
         for answer, person in zip(previewed, preview.people, strict=True):
             answer.preview = person

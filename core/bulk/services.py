@@ -81,6 +81,29 @@ def people_on_file(sponsor_id: int, civil_ids: list[str]) -> dict[str, int]:
     )
 
 
+def screened(sponsor_id: int, civil_ids: list[str]) -> list[int | DomainError]:
+    """Each worker asked for, by place: their person on the sponsor's file, or why not — named
+    twice (the first mention counts), or not on the file (nobody, or someone else's: one
+    answer). One query."""
+    found = people_on_file(sponsor_id, civil_ids)
+    first_place: dict[str, int] = {}
+    answers: list[int | DomainError] = []
+    for position, civil_id in enumerate(civil_ids):
+        field = f"workers.{position}.civilId"
+        if civil_id in first_place:
+            words = {"first": first_place[civil_id]}
+            answers.append(DomainError(ApplicationErrorCode.DUPLICATE_WORKER, field, words))
+            continue
+        first_place[civil_id] = position
+        person_id = found.get(civil_id)
+        answers.append(
+            DomainError(ApplicationErrorCode.NOT_YOUR_DEPENDENT, field)
+            if person_id is None
+            else person_id
+        )
+    return answers
+
+
 def bulk_renewal_accept(
     *, actor: Any, sponsor_id: int | None, workers: list[WorkerAsked], idempotency_key: str
 ) -> BulkRenewal:
@@ -143,31 +166,15 @@ def bulk_renewal_process(*, job_id: int) -> str:
         if job is None or job.state != BulkState.ACCEPTED:
             return "skipped"
         workers = list(job.workers.order_by("position"))
-        found = people_on_file(job.sponsor_id, [w.civil_id for w in workers])
-        first_place: dict[str, int] = {}
         candidates: list[BulkRenewalWorker] = []
-        for worker in workers:
-            field = f"workers.{worker.position}.civilId"
-            if worker.civil_id in first_place:
-                worker.problems = [
-                    _problem(
-                        DomainError(
-                            ApplicationErrorCode.DUPLICATE_WORKER,
-                            field,
-                            {"first": first_place[worker.civil_id]},
-                        ),
-                        field,
-                    )
-                ]
-                continue
-            first_place[worker.civil_id] = worker.position
-            worker.person_id = found.get(worker.civil_id)
-            if worker.person_id is None:  # not on this file (or nobody): one answer
-                worker.problems = [
-                    _problem(DomainError(ApplicationErrorCode.NOT_YOUR_DEPENDENT, field), field)
-                ]
-                continue
-            candidates.append(worker)
+        for worker, screen in zip(
+            workers, screened(job.sponsor_id, [w.civil_id for w in workers]), strict=True
+        ):
+            if isinstance(screen, DomainError):
+                worker.problems = [_problem(screen, screen.field)]
+            else:
+                worker.person_id = screen
+                candidates.append(worker)
         application = _renew(job, candidates)
         job.application = application
         job.state = BulkState.SUBMITTED if application is not None else BulkState.NOTHING_TO_RENEW
